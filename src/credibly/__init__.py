@@ -1,0 +1,52 @@
+"""credibly: how trustworthy is a document as a source?
+
+>>> import credibly
+>>> r = credibly.score("Text of an article ...")          # doctest: +SKIP
+>>> r.trust, r.families["translation"], r.top_signals()    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .api import Result, Signal, score, score_frame, score_many
+from .errors import (
+    BinaryInputError,
+    CrediblyError,
+    EmptyDocumentError,
+    InputError,
+    LexiconFormatError,
+    ModelFormatError,
+    UnsupportedLanguageError,
+)
+from .extractors import FAMILIES, Evidence
+from .model import TrustModel, load_model
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "score",
+    "score_many",
+    "score_frame",
+    "Result",
+    "Signal",
+    "Evidence",
+    "FAMILIES",
+    "TrustModel",
+    "load_model",
+    "CrediblyError",
+    "InputError",
+    "EmptyDocumentError",
+    "BinaryInputError",
+    "UnsupportedLanguageError",
+    "ModelFormatError",
+    "LexiconFormatError",
+    "__version__",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+try:  # the DataFrame accessor, when pandas is importable
+    from . import accessor as _accessor  # noqa: F401
+except ImportError:  # pragma: no cover - pandas is a dependency
+    pass

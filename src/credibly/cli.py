@@ -1,0 +1,193 @@
+"""The ``credibly`` command line.
+
+Data goes to stdout, logs and progress to stderr. Exit codes:
+
+  0  every input was scored
+  1  at least one input could not be scored (its row carries ``error``)
+  2  usage error (bad arguments, missing column, unreadable model)
+  130 interrupted (only complete rows were written)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import math
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+_EPILOG = """exit codes:
+  0    every input was scored
+  1    at least one input could not be scored (its row has 'error' set and 'trust' empty)
+  2    usage error: bad arguments, missing column, unreadable or tampered model
+  130  interrupted: only complete rows were written
+"""
+
+log = logging.getLogger("credibly")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="credibly",
+        description="Score how trustworthy documents are as sources, with the evidence behind each score.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"credibly {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr (-vv for debug)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser(
+        "score",
+        help="score documents",
+        description="Score text files, folders of them, '-' (stdin), or JSONL/CSV/Parquet tables.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("paths", nargs="*", metavar="PATH", help="file, folder, table or '-'; default: the demo documents")
+    s.add_argument("--demo", action="store_true", help="score the demo documents shipped with credibly")
+    out = s.add_argument_group("output")
+    out.add_argument("--format", choices=("jsonl", "csv", "table"), default=None,
+                     help="output format (default: table on a terminal, jsonl otherwise)")
+    out.add_argument("--explain", action="store_true", help="print the top contributions with their evidence in context")
+    out.add_argument("--features", action="store_true", help="include every feature in jsonl/csv rows")
+    out.add_argument("--evidence", action="store_true", help="include evidence spans in jsonl rows")
+    out.add_argument("--top", type=int, default=3, metavar="K", help="signals listed per row (default 3)")
+    inp = s.add_argument_group("input")
+    inp.add_argument("--text-column", default="text", help="text column of table inputs (default: text)")
+    inp.add_argument("--id-column", default=None, help="id column of table inputs")
+    inp.add_argument("--language", default=None, help="ISO 639-1 code for every input (default: detect)")
+    inp.add_argument("--model", default=None, metavar="DIR", help="model folder or file (default: the shipped model)")
+    return p
+
+
+def _demo_paths() -> list[str]:
+    from .resources import data_path
+
+    return [str(data_path("demo"))]
+
+
+def _row(item_source: str, r, k: int, with_features: bool, with_evidence: bool) -> dict[str, Any]:
+    from .api import result_row
+
+    row: dict[str, Any] = {"source": item_source}
+    flat = result_row(r, features=with_features)
+    if r.ok:
+        flat["top_signals"] = "; ".join(r.top_signals(k))
+    row.update(flat)
+    if with_evidence:
+        row["evidence"] = [e._asdict() for e in r.evidence]
+    return row
+
+
+def _fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+class _Writer:
+    def __init__(self, fmt: str, stream):
+        self.fmt, self.stream = fmt, stream
+        self.csv: csv.DictWriter | None = None
+        self.header_done = False
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self.fmt == "jsonl":
+            clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            self.stream.write(json.dumps(clean, ensure_ascii=False) + "\n")
+        elif self.fmt == "csv":
+            if self.csv is None:
+                self.csv = csv.DictWriter(self.stream, fieldnames=list(row), extrasaction="ignore")
+                self.csv.writeheader()
+            self.csv.writerow({k: ("" if v is None else v) for k, v in row.items() if k != "evidence"})
+        else:
+            if not self.header_done:
+                self.stream.write(f"{'trust':>5}  {'lang':4}  {'hedg':>4} {'attr':>4} {'trans':>5} {'ai':>4} {'boil':>4}  source / top signals\n")
+                self.header_done = True
+            fam = [row.get(f"family_{f}") for f in ("hedging", "attribution", "translation", "ai_generated", "boilerplate")]
+            src = row["source"]
+            if row.get("error"):
+                self.stream.write(f"{'-':>5}  {'-':4}  {'':>26}  {src}\n{'':>41}error: {row['error']}\n")
+            else:
+                self.stream.write(
+                    f"{row['trust']:5.2f}  {_fmt(row['language']):4}  {_fmt(fam[0]):>4} {_fmt(fam[1]):>4} {_fmt(fam[2]):>5} "
+                    f"{_fmt(fam[3]):>4} {_fmt(fam[4]):>4}  {src}\n{'':>41}{row['top_signals']}\n"
+                )
+        self.stream.flush()
+
+
+def _score_items(items: Iterator, args) -> Iterator[tuple[Any, Any]]:
+    from .api import _error_text, failed, score
+    from .errors import CrediblyError
+    from .model import load_model
+
+    model = load_model(args.model)
+    for item in items:
+        if item.error is not None:
+            yield item, failed(item.error)
+            continue
+        try:
+            yield item, score(item.text, args.language, model=model)
+        except (CrediblyError, TypeError, ValueError) as exc:
+            yield item, failed(_error_text(exc))
+
+
+def cmd_score(args) -> int:
+    from .errors import ModelFormatError
+    from .read import iter_inputs
+
+    paths = list(args.paths)
+    if args.demo or not paths:
+        paths = _demo_paths() + paths
+    fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    writer = _Writer(fmt, sys.stdout)
+    failed_rows = 0
+    items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column)
+    try:
+        for item, r in _score_items(items, args):
+            if not r.ok:
+                failed_rows += 1
+            writer.write(_row(item.source, r, args.top, args.features, args.evidence))
+            if args.explain and r.ok:
+                sys.stdout.write(_indent(r.explain(k=max(args.top, 5), text=item.text)) + "\n")
+    except (ModelFormatError, KeyError) as exc:
+        log.error("%s", exc.args[0] if isinstance(exc, KeyError) else exc)
+        return EXIT_USAGE
+    return EXIT_SOME_FAILED if failed_rows else EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, stream=sys.stderr, format="credibly: %(levelname)s: %(message)s")
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "score":
+            return cmd_score(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("credibly: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

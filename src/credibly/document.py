@@ -1,0 +1,216 @@
+"""The one parse of a document that every extractor reads.
+
+A :class:`Document` never changes the text it is given: tokens, sentences and
+paragraphs are character spans into the original string, so evidence offsets
+slice the caller's text exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .errors import EmptyDocumentError, UnsupportedLanguageError
+from .lexicon import Hit, matcher_for
+from .resources import load_lexicon, supported_languages
+
+__all__ = ["Document", "Span", "parse", "detect_language", "MAX_CHARS"]
+
+log = logging.getLogger(__name__)
+
+#: documents longer than this are scored on their first MAX_CHARS characters
+MAX_CHARS = 1_000_000
+#: characters given to the language identifier
+_LANG_SAMPLE = 4_000
+
+# A word: letters/digits, with internal apostrophes or hyphens. Linear: the
+# separators are not word characters, so there is no ambiguity to backtrack over.
+TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_SENT_END = frozenset(".!?…")
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A character span ``[start, end)`` and its token range ``[first, last)``."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+@dataclass(slots=True)
+class Document:
+    """Parsed document. Build it with :func:`parse`."""
+
+    text: str
+    language: str
+    language_confidence: float
+    language_source: str  # "given" or "detected"
+    supported: bool
+    truncated: bool
+    tokens: list[str]
+    folded: list[str]
+    starts: list[int]
+    ends: list[int]
+    paragraphs: list[Span]
+    sentences: list[Span]
+    sentence_of: list[int]
+    hits: dict[tuple[str, str], list[Hit]] = field(default_factory=dict)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.tokens)
+
+    def hits_of(self, family: str, section: str) -> list[Hit]:
+        return self.hits.get((family, section), [])
+
+    def token_at(self, offset: int) -> int:
+        """Index of the first token that ends after ``offset``."""
+        return bisect.bisect_right(self.ends, offset)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def token_span(self, first: int, last: int) -> tuple[int, int]:
+        """Character span covering tokens ``[first, last)``."""
+        return self.starts[first], self.ends[last - 1]
+
+    def is_capitalized(self, i: int) -> bool:
+        t = self.tokens[i]
+        return t[:1].isupper()
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code and confidence, ``("und", 0.0)`` when the text has too few letters."""
+    sample = text[:_LANG_SAMPLE]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters < 20:
+        return "und", 0.0
+    lang, conf = _identifier().classify(sample)
+    return str(lang), float(conf)
+
+
+@functools.lru_cache(maxsize=16)
+def _abbreviations(language: str) -> frozenset[str]:
+    try:
+        return frozenset(w.casefold() for w in load_lexicon("language", language).get("abbreviation", ()))
+    except UnsupportedLanguageError:
+        return frozenset()
+
+
+def _is_sentence_start(token: str) -> bool:
+    ch = token[:1]
+    return ch.isupper() or ch.isdigit() or not ch.isalpha()
+
+
+def parse(text: str, language: str | None = None) -> Document:
+    """Parse ``text`` once: language, tokens, paragraphs, sentences and lexicon hits.
+
+    ``language`` (ISO 639-1) skips detection. Raises :class:`EmptyDocumentError`
+    for text without any word.
+    """
+    truncated = len(text) > MAX_CHARS
+    work = text[:MAX_CHARS] if truncated else text
+    if truncated:
+        log.warning("document of %d characters truncated to %d for scoring", len(text), MAX_CHARS)
+
+    tokens: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in TOKEN_RE.finditer(work):
+        tokens.append(m.group())
+        starts.append(m.start())
+        ends.append(m.end())
+    if not tokens:
+        raise EmptyDocumentError("the document contains no words")
+
+    if language:
+        lang, conf, source = language.lower(), 1.0, "given"
+    else:
+        lang, conf = detect_language(work)
+        source = "detected"
+    supported = lang in supported_languages()
+    folded = [t.casefold().replace("’", "'") for t in tokens]
+
+    # paragraphs: non-empty lines
+    paragraphs: list[Span] = []
+    ti = 0
+    n = len(tokens)
+    for m in _LINE_RE.finditer(work):
+        s, e = m.start(), m.end()
+        if not m.group().strip():
+            continue
+        first = ti
+        while ti < n and starts[ti] < e:
+            ti += 1
+        paragraphs.append(Span(s, e, first, ti))
+
+    # sentences: split inside paragraphs at gaps holding . ! ? … before a capital
+    abbr = _abbreviations(lang) if supported else frozenset()
+    sentences: list[Span] = []
+    sentence_of = [0] * n
+    for para in paragraphs:
+        if para.first == para.last:
+            sentences.append(para)
+            continue
+        s_first = para.first
+        s_start = para.start
+        for i in range(para.first, para.last - 1):
+            gap = work[ends[i] : starts[i + 1]]
+            if not gap or not any(c in _SENT_END for c in gap):
+                continue
+            if not any(c.isspace() for c in gap):
+                continue
+            if not _is_sentence_start(tokens[i + 1]):
+                continue
+            tok = folded[i]
+            if gap.lstrip()[:1] == "." and gap.startswith(".") and (tok in abbr or (len(tok) == 1 and tok.isalpha())):
+                continue
+            sentences.append(Span(s_start, ends[i] + len(gap.rstrip()), s_first, i + 1))
+            s_first = i + 1
+            s_start = starts[i + 1]
+        sentences.append(Span(s_start, para.end, s_first, para.last))
+    for k, sp in enumerate(sentences):
+        for i in range(sp.first, sp.last):
+            sentence_of[i] = k
+
+    hits: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    if supported:
+        for hit in matcher_for(lang).find(folded):
+            hits[(hit.family, hit.section)].append(hit)
+
+    return Document(
+        text=text,
+        language=lang,
+        language_confidence=conf,
+        language_source=source,
+        supported=supported,
+        truncated=truncated,
+        tokens=tokens,
+        folded=folded,
+        starts=starts,
+        ends=ends,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        sentence_of=sentence_of,
+        hits=dict(hits),
+    )
+
+
+def is_emoji_or_symbol(ch: str) -> bool:
+    """True for pictographs and other symbol characters (category So/Sk)."""
+    return unicodedata.category(ch) in ("So", "Sk") or 0x1F000 <= ord(ch) <= 0x1FAFF

@@ -1,0 +1,156 @@
+"""Attribution: direct quotes and their speakers, reporting verbs, named vs anonymous
+sources, cited publications.
+
+Lexicon sections (``features/attribution/<lang>.txt``): ``report_verb``,
+``anonymous_source``, ``anonymous_subject``, ``source_role``, ``publication_cue``.
+Quote styles are language-independent patterns (``features/attribution/xx.patterns``).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from ..document import Document
+from ..resources import load_patterns
+from ._util import char_evidence, hit_evidence, token_evidence, word_set
+from .base import Extraction, noisy_or, per_1k, register, saturate
+
+FAMILY = "attribution"
+FEATURES = (
+    "quotes_per_1k",
+    "attributed_quote_share",
+    "report_verbs_per_1k",
+    "named_sources_per_1k",
+    "anonymous_sources_per_1k",
+    "publications_per_1k",
+    "attributed_sentence_share",
+    "named_source_share",
+)
+_WINDOW = 6  # tokens around a reporting verb searched for its speaker
+_QUOTE_REACH = 12  # tokens before/after a quote searched for a reporting verb
+
+
+def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, int]], set[str]]:
+    """Runs of >= 2 capitalised non-stopword tokens inside one sentence (likely names)."""
+    runs: list[tuple[int, int]] = []
+    i, n = 0, doc.n_words
+    while i < n:
+        if doc.is_capitalized(i) and doc.folded[i] not in stop and not doc.tokens[i].isupper():
+            j = i + 1
+            while (
+                j < n
+                and doc.sentence_of[j] == doc.sentence_of[i]
+                and doc.is_capitalized(j)
+                and doc.folded[j] not in stop
+                and doc.text[doc.ends[j - 1] : doc.starts[j]] == " "
+            ):
+                j += 1
+            if j - i >= 2:
+                runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    surnames = {doc.folded[j - 1] for _, j in runs}
+    return runs, surnames
+
+
+@register("attribution_v1", FAMILY, FEATURES)
+def extract(doc: Document) -> Extraction:
+    lang = doc.language
+    stop = word_set("language", lang, "stopword")
+    verbs = doc.hits_of(FAMILY, "report_verb")
+    anon_src = doc.hits_of(FAMILY, "anonymous_source")
+    anon_subj = doc.hits_of(FAMILY, "anonymous_subject")
+    roles = doc.hits_of(FAMILY, "source_role")
+    pubs = doc.hits_of(FAMILY, "publication_cue")
+    evidence = []
+
+    runs, surnames = _capital_runs(doc, stop)
+    run_starts = [a for a, _ in runs]
+    role_at = {h.first for h in roles}
+    anon_at = {i for h in anon_subj + anon_src for i in range(h.first, h.last)}
+
+    def name_near(first: int, last: int) -> tuple[int, int] | None:
+        sent = doc.sentence_of[first]
+        lo, hi = max(0, first - _WINDOW), min(doc.n_words, last + _WINDOW)
+        k = bisect.bisect_left(run_starts, lo)
+        while k < len(runs) and runs[k][0] < hi:
+            a, b = runs[k]
+            if doc.sentence_of[a] == sent and (b <= first or a >= last):
+                return a, b
+            k += 1
+        for i in range(lo, hi):
+            if doc.sentence_of[i] != sent or first <= i < last:
+                continue
+            if doc.folded[i] in surnames and doc.is_capitalized(i):
+                return i, i + 1
+            if i in role_at and i + 1 < doc.n_words and doc.is_capitalized(i + 1) and doc.folded[i + 1] not in stop:
+                return i, i + 2
+        return None
+
+    named = anonymous = 0
+    verb_sentences: set[int] = set()
+    verb_tokens: list[int] = []
+    for h in verbs:
+        verb_sentences.add(doc.sentence_of[h.first])
+        verb_tokens.append(h.first)
+        evidence.append(hit_evidence(doc, FAMILY, "reporting_verb", h))
+        who = name_near(h.first, h.last)
+        if who is not None:
+            named += 1
+            evidence.append(token_evidence(doc, FAMILY, "named_source", *who))
+        else:
+            lo, hi = max(0, h.first - _WINDOW), min(doc.n_words, h.last + _WINDOW)
+            if any(i in anon_at for i in range(lo, hi)):
+                anonymous += 1
+    for h in anon_src:
+        evidence.append(hit_evidence(doc, FAMILY, "anonymous_source", h))
+    anonymous = max(anonymous, len(anon_src))
+    for h in pubs:
+        evidence.append(hit_evidence(doc, FAMILY, "cited_publication", h))
+    for sentence_first in (h.first for h in pubs):
+        verb_sentences.add(doc.sentence_of[sentence_first])
+    urls = 0
+    url_re = load_patterns(FAMILY, "xx").get("url")
+    if url_re is not None:
+        for m in url_re.finditer(doc.text, 0, len(doc.text) if not doc.truncated else doc.ends[-1]):
+            urls += 1
+            evidence.append(char_evidence(doc, FAMILY, "cited_link", m.start(), m.end()))
+
+    # direct quotes in every style, attributed when a reporting verb is near
+    quote_re = load_patterns(FAMILY, "xx").get("quote")
+    quotes = attributed_quotes = 0
+    if quote_re is not None:
+        limit = doc.ends[-1]
+        for m in quote_re.finditer(doc.text, 0, limit):
+            if m.end() - m.start() < 4:
+                continue
+            quotes += 1
+            qf = doc.token_at(m.start())
+            ql = doc.token_at(m.end() - 1)
+            k = bisect.bisect_left(verb_tokens, qf - _QUOTE_REACH)
+            has_verb = k < len(verb_tokens) and verb_tokens[k] <= ql + _QUOTE_REACH
+            if has_verb:
+                attributed_quotes += 1
+            evidence.append(
+                char_evidence(doc, FAMILY, "attributed_quote" if has_verb else "unattributed_quote", m.start(), m.end())
+            )
+
+    n = doc.n_words
+    n_sent = max(len(doc.sentences), 1)
+    feats = {
+        "quotes_per_1k": per_1k(quotes, n),
+        "attributed_quote_share": attributed_quotes / quotes if quotes else 0.0,
+        "report_verbs_per_1k": per_1k(len(verbs), n),
+        "named_sources_per_1k": per_1k(named, n),
+        "anonymous_sources_per_1k": per_1k(anonymous, n),
+        "publications_per_1k": per_1k(len(pubs) + urls, n),
+        "attributed_sentence_share": len(verb_sentences) / n_sent,
+        "named_source_share": named / (named + anonymous) if named + anonymous else 0.0,
+    }
+    strength = noisy_or(
+        saturate(feats["attributed_sentence_share"], 0.25),
+        saturate(feats["named_sources_per_1k"], 6.0),
+        saturate(feats["publications_per_1k"], 6.0),
+    )
+    return Extraction(feats, strength, evidence)

@@ -1,0 +1,141 @@
+"""Repetition and page furniture: exact and near-duplicate paragraphs, CMS shortcodes
+and template tags, share/related/newsletter furniture lines and ad blocks.
+
+Duplicates and shortcodes are language-independent (``features/boilerplate/xx.patterns``);
+furniture and ad lines read ``features/boilerplate/<lang>.txt`` sections ``furniture``, ``ad``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ..document import Document
+from ..resources import load_patterns
+from ._util import char_evidence
+from .base import Extraction, noisy_or, per_1k, register, saturate
+
+FAMILY = "boilerplate"
+FEATURES = (
+    "duplicate_word_share",
+    "exact_duplicates_per_1k",
+    "near_duplicates_per_1k",
+    "shortcodes_per_1k",
+    "furniture_line_share",
+    "ad_line_share",
+)
+_MIN_PARA_TOKENS = 8
+_SHINGLE = 3
+_NEAR = 0.3  # share of the shorter paragraph's word 3-grams found in an earlier one
+_MIN_NEAR_TOKENS = 15  # near-duplicates only between paragraphs this long (short ones inflate the share)
+_COMMON_SHINGLE = 40  # a shingle in more paragraphs than this is not informative
+_FURNITURE_MAX_TOKENS = 12
+
+
+def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
+    """(paragraph index, earlier paragraph index, exact?) for every repeated paragraph."""
+    seen_exact: dict[tuple[str, ...], int] = {}
+    index: dict[int, list[int]] = defaultdict(list)
+    shingles: dict[int, set[int]] = {}
+    out: list[tuple[int, int, bool]] = []
+    for p, para in enumerate(doc.paragraphs):
+        if para.last - para.first < _MIN_PARA_TOKENS:
+            continue
+        toks = tuple(doc.folded[para.first : para.last])
+        earlier = seen_exact.get(toks)
+        if earlier is not None:
+            out.append((p, earlier, True))
+            continue
+        seen_exact[toks] = p
+        sh = {hash(toks[k : k + _SHINGLE]) for k in range(len(toks) - _SHINGLE + 1)}
+        counts: dict[int, int] = defaultdict(int)
+        for s in sh:
+            posting = index[s]
+            if len(posting) <= _COMMON_SHINGLE:
+                for q in posting:
+                    counts[q] += 1
+            posting.append(p)
+        best, best_share = -1, 0.0
+        for q, c in counts.items():
+            if min(len(sh), len(shingles[q])) < _MIN_NEAR_TOKENS:
+                continue
+            share = c / min(len(sh), len(shingles[q]))
+            if share > best_share:
+                best, best_share = q, share
+        if best_share >= _NEAR:
+            out.append((p, best, False))
+        shingles[p] = sh
+    return out
+
+
+def _mostly(doc: Document, para, hits_by_first: dict[int, int]) -> bool:
+    covered = 0
+    i = para.first
+    while i < para.last:
+        end = hits_by_first.get(i)
+        if end is not None:
+            covered += end - i
+            i = end
+        else:
+            i += 1
+    return covered * 2 >= (para.last - para.first)
+
+
+@register("boilerplate_v1", FAMILY, FEATURES, language_dependent=False)
+def extract(doc: Document) -> Extraction:
+    evidence = []
+    n = doc.n_words
+    dups = duplicate_paragraphs(doc)
+    dup_words = exact = near = 0
+    for p, _q, is_exact in dups:
+        para = doc.paragraphs[p]
+        dup_words += para.last - para.first
+        if is_exact:
+            exact += 1
+        else:
+            near += 1
+        kind = "repeated_paragraph" if is_exact else "near_duplicate_paragraph"
+        evidence.append(char_evidence(doc, FAMILY, kind, para.start, para.end))
+
+    shortcodes = 0
+    limit = doc.ends[-1] if doc.truncated else len(doc.text)
+    for name, pat in load_patterns(FAMILY, "xx").items():
+        for m in pat.finditer(doc.text, 0, limit):
+            shortcodes += 1
+            evidence.append(char_evidence(doc, FAMILY, name, m.start(), m.end()))
+
+    furniture = ads = 0
+    lines = sum(1 for p in doc.paragraphs if p.last > p.first)
+    if doc.supported:
+        sections = {}
+        for section in ("furniture", "ad"):
+            d: dict[int, int] = {}
+            for h in doc.hits_of(FAMILY, section):
+                d[h.first] = max(d.get(h.first, 0), h.last)
+            sections[section] = d
+        for para in doc.paragraphs:
+            if not 0 < para.last - para.first <= _FURNITURE_MAX_TOKENS:
+                continue
+            if _mostly(doc, para, sections["ad"]):
+                ads += 1
+                evidence.append(char_evidence(doc, FAMILY, "ad_line", para.start, para.end))
+            elif _mostly(doc, para, sections["furniture"]):
+                furniture += 1
+                evidence.append(char_evidence(doc, FAMILY, "furniture_line", para.start, para.end))
+
+    nan = math.nan
+    feats = {
+        "duplicate_word_share": dup_words / max(n, 1),
+        "exact_duplicates_per_1k": per_1k(exact, n),
+        "near_duplicates_per_1k": per_1k(near, n),
+        "shortcodes_per_1k": per_1k(shortcodes, n),
+        "furniture_line_share": furniture / lines if doc.supported and lines else (0.0 if doc.supported else nan),
+        "ad_line_share": ads / lines if doc.supported and lines else (0.0 if doc.supported else nan),
+    }
+    strength = noisy_or(
+        saturate(feats["duplicate_word_share"], 0.08),
+        saturate(float(shortcodes), 0.7),
+        0.5 * saturate(feats["furniture_line_share"] if doc.supported else 0.0, 0.15),
+        0.3 * saturate(feats["ad_line_share"] if doc.supported else 0.0, 0.1),
+    )
+    return Extraction(feats, strength, evidence)

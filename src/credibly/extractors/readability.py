@@ -1,0 +1,105 @@
+"""Readability and style: sentence and word length, vocabulary richness, capitals,
+exclamations, and a Flesch reading ease in the document's language (textstat's
+syllable counter; missing for a language textstat has no rules for).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import statistics
+
+from ..document import Document
+from .base import Extraction, register
+
+FAMILY = "readability"
+FEATURES = (
+    "log_words",
+    "mean_sentence_tokens",
+    "mean_word_chars",
+    "type_token_ratio",
+    "caps_token_share",
+    "exclamations_per_sentence",
+    "digit_token_share",
+    "flesch_reading_ease",
+)
+_TTR_WINDOW = 200
+# Flesch-type formulas: (base, per words-per-sentence, per syllables-per-word)
+_FLESCH = {
+    "en": (206.835, 1.015, 84.6),
+    "de": (180.0, 1.0, 58.5),  # Amstad
+    "es": (206.84, 1.02, 60.0),  # Fernández Huerta
+    "fr": (207.0, 1.015, 73.6),
+    "it": (217.0, 1.3, 60.0),
+    "nl": (206.835, 0.93, 77.0),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _textstat(language: str):
+    from textstat.textstat import textstatistics
+
+    inst = textstatistics()
+    inst.set_lang(language)
+    return inst
+
+
+@functools.lru_cache(maxsize=100_000)
+def _syllables(word: str, language: str) -> int:
+    """textstat's syllable count of one word (memoised: words repeat)."""
+    return max(1, _textstat(language).syllable_count(word))
+
+
+def _mattr(tokens: list[str]) -> float:
+    """Moving-average type-token ratio over windows of 200 tokens (length-independent)."""
+    n = len(tokens)
+    if n <= _TTR_WINDOW:
+        return len(set(tokens)) / max(n, 1)
+    counts: dict[str, int] = {}
+    for t in tokens[:_TTR_WINDOW]:
+        counts[t] = counts.get(t, 0) + 1
+    total = len(counts)
+    windows = 1
+    step = max(1, (n - _TTR_WINDOW) // 200)  # at most ~200 windows: linear overall
+    i = 0
+    while i + step + _TTR_WINDOW <= n:
+        for t in tokens[i : i + step]:
+            c = counts[t] - 1
+            if c:
+                counts[t] = c
+            else:
+                del counts[t]
+        for t in tokens[i + _TTR_WINDOW : i + _TTR_WINDOW + step]:
+            counts[t] = counts.get(t, 0) + 1
+        i += step
+        total += len(counts)
+        windows += 1
+    return total / windows / _TTR_WINDOW
+
+
+@register("readability_v1", FAMILY, FEATURES, language_dependent=False)
+def extract(doc: Document) -> Extraction:
+    n = doc.n_words
+    sents = [sp.last - sp.first for sp in doc.sentences if sp.last > sp.first]
+    words = [t for t in doc.tokens if t.isalpha()]
+    caps = sum(1 for t in words if len(t) >= 2 and t.isupper())
+    digits = sum(1 for t in doc.tokens if t[:1].isdigit())
+    excl = sum(doc.text.count("!", sp.start, sp.end) for sp in doc.sentences)
+    flesch = math.nan
+    if doc.language in _FLESCH and words:
+        base, a, b = _FLESCH[doc.language]
+        sample = words[:5000]
+        syl = sum(_syllables(w.casefold(), doc.language) for w in sample)
+        asl = statistics.fmean(sents) if sents else float(n)
+        flesch = base - a * asl - b * syl / len(sample)
+    feats = {
+        "log_words": math.log10(max(n, 1)),
+        "mean_sentence_tokens": statistics.fmean(sents) if sents else float(n),
+        "mean_word_chars": statistics.fmean(len(w) for w in words) if words else 0.0,
+        "type_token_ratio": _mattr(doc.folded),
+        "caps_token_share": caps / len(words) if words else 0.0,
+        "exclamations_per_sentence": excl / max(len(doc.sentences), 1),
+        "digit_token_share": digits / max(n, 1),
+        "flesch_reading_ease": flesch,
+    }
+    return Extraction(feats, math.nan, [])

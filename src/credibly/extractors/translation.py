@@ -1,0 +1,237 @@
+"""Machine-translation artifacts: one name spelled several ways, broken brand casing,
+words run together, phrases looped back to back, spaced or garbled units, calques,
+out-of-vocabulary words and lines in another language.
+
+Language-independent: name variants, casing, loops. Language-dependent (missing for
+an unsupported language): run-together words and OOV rate (word-frequency list of the
+document's language), units (``<lang>.patterns``), calques and foreign lines
+(``features/translation/<lang>.txt`` sections ``calque`` and ``function_word``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ..document import Document
+from ..errors import UnsupportedLanguageError
+from ..resources import frequency_table, load_patterns
+from ._util import char_evidence, hit_evidence, other_languages, token_evidence, word_set
+from .base import Extraction, noisy_or, per_1k, register, saturate
+
+FAMILY = "translation"
+FEATURES = (
+    "name_variants_per_1k",
+    "casing_variants_per_1k",
+    "run_together_per_1k",
+    "loops_per_1k",
+    "unit_artifacts_per_1k",
+    "calques_per_1k",
+    "oov_rate",
+    "foreign_line_share",
+)
+_INFLECTION_SUFFIXES = ("s", "es", "n", "en", "e", "er", "ern", "'s", "’s")
+_MAX_LOOP = 12
+_MIN_LOOP = 3
+_NAME_MAX_ZIPF = 3.5  # a word more frequent than this is a common word, not a name
+
+
+def _shape(tok: str) -> str:
+    if tok.isupper():
+        return "upper"
+    if tok.islower():
+        return "lower"
+    if tok[:1].isupper() and tok[1:].islower():
+        return "title"
+    return "mixed"
+
+
+def _casing_groups(doc: Document) -> list[list[int]]:
+    """Token indices of minority spellings in groups whose casing is broken."""
+    forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, (tok, low) in enumerate(zip(doc.tokens, doc.folded)):
+        if len(tok) >= 3 and tok.isalpha() and not tok.islower():
+            forms[low][tok].append(i)
+    groups = []
+    for low, variants in forms.items():
+        if len(variants) < 2:
+            continue
+        shapes = {v: _shape(v) for v in variants}
+        non_upper = [v for v in variants if shapes[v] != "upper"]
+        if len(non_upper) < 2 or not any(shapes[v] == "mixed" for v in non_upper):
+            continue
+        # the majority spelling is taken as right; the others are the evidence
+        ranked = sorted(non_upper, key=lambda v: (-len(variants[v]), v))
+        groups.append([i for v in ranked[1:] for i in variants[v]])
+    return groups
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[str, str, int]]:
+    """Pairs of proper-name spellings one edit apart (deletion neighbourhood)."""
+    first_pos: dict[str, int] = {}
+    sentence_initial = {sp.first for sp in doc.sentences}
+    for i, tok in enumerate(doc.tokens):
+        if len(tok) < 4 or not tok[:1].isupper() or not tok.isalpha() or tok.isupper():
+            continue
+        if i in sentence_initial:
+            continue
+        low = doc.folded[i]
+        if freq is not None and freq.get(low, 0.0) > _NAME_MAX_ZIPF:
+            continue
+        first_pos.setdefault(low, i)
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for low in first_pos:
+        for key in _deletions(low):
+            buckets[key].append(low)
+    pairs: set[tuple[str, str]] = set()
+    for words in buckets.values():
+        if len(words) < 2 or len(words) > 8:
+            continue
+        for a in words:
+            for b in words:
+                if a >= b:
+                    continue
+                short, long_ = sorted((a, b), key=len)
+                if long_.startswith(short) and long_[len(short) :] in _INFLECTION_SUFFIXES:
+                    continue
+                pairs.add((a, b))
+    return [(a, b, first_pos[b]) for a, b in sorted(pairs)]
+
+
+def _loops(doc: Document) -> list[tuple[int, int, int]]:
+    """Phrases of 3..12 tokens repeated back to back inside one paragraph: (first, last, period)."""
+    f = doc.folded
+    found: list[tuple[int, int, int]] = []
+    for para in doc.paragraphs:
+        i, n = para.first, para.last
+        while i < n - 2 * _MIN_LOOP + 1:
+            hit = None
+            for p in range(_MIN_LOOP, _MAX_LOOP + 1):
+                if i + 2 * p > n:
+                    break
+                if f[i] == f[i + p] and f[i : i + p] == f[i + p : i + 2 * p]:
+                    hit = p
+                    break
+            if hit is None:
+                i += 1
+                continue
+            end = i + 2 * hit
+            while end + hit <= n and f[end - hit : end] == f[end : end + hit]:
+                end += hit
+            found.append((i, end, hit))
+            i = end
+    return found
+
+
+def _run_together(doc: Document, freq: dict[str, float], function_words: frozenset[str]) -> list[int]:
+    """Tokens where a sentence boundary was lost: ``productWhich``, ``ChatGPTWhich``."""
+    out = []
+    for i, tok in enumerate(doc.tokens):
+        if len(tok) < 6 or not tok.isalpha():
+            continue
+        # find the last lower->Upper or UPPER->Upper+lower transition
+        cut = -1
+        for k in range(len(tok) - 2, 1, -1):
+            if tok[k].isupper() and tok[k + 1].islower() and (tok[k - 1].islower() or tok[k - 1].isupper()):
+                if tok[k - 1].islower() or (k >= 2 and tok[k - 2].isupper()):
+                    cut = k
+                    break
+        if cut < 2:
+            continue
+        left, right = tok[:cut], tok[cut:]
+        if len(right) < 3 or freq.get(doc.folded[i], 0.0) >= 1.5:
+            continue
+        r = right.casefold()
+        if r in function_words or freq.get(r, 0.0) >= 4.5:
+            out.append(i)
+    return out
+
+
+@register("translation_v1", FAMILY, FEATURES, language_dependent=False)
+def extract(doc: Document) -> Extraction:
+    n = doc.n_words
+    evidence = []
+    lang_ok = doc.supported
+    freq = None
+    if lang_ok:
+        try:
+            freq = frequency_table(doc.language)
+        except UnsupportedLanguageError:
+            freq = None
+
+    variants = _name_variants(doc, freq)
+    for a, b, pos in variants:
+        evidence.append(token_evidence(doc, FAMILY, "name_variant", pos, pos + 1))
+    casing = _casing_groups(doc)
+    for group in casing:
+        for i in group[:5]:
+            evidence.append(token_evidence(doc, FAMILY, "broken_casing", i, i + 1))
+    loops = _loops(doc)
+    for a, b, _ in loops:
+        evidence.append(token_evidence(doc, FAMILY, "phrase_loop", a, b))
+
+    nan = math.nan
+    run_together = units = calques = 0
+    oov_rate = foreign_share = nan
+    if lang_ok:
+        fw = word_set(FAMILY, doc.language, "function_word")
+        if freq is not None:
+            joined = _run_together(doc, freq, fw | word_set("language", doc.language, "stopword"))
+            run_together = len(joined)
+            for i in joined:
+                evidence.append(token_evidence(doc, FAMILY, "run_together", i, i + 1))
+            lower = [t for t, orig in zip(doc.folded, doc.tokens) if len(t) >= 3 and orig.islower() and orig.isalpha()]
+            oov = sum(1 for t in lower if t not in freq)
+            oov_rate = oov / len(lower) if lower else 0.0
+        limit = doc.ends[-1]
+        for name, pat in load_patterns(FAMILY, doc.language).items():
+            for m in pat.finditer(doc.text, 0, limit):
+                units += 1
+                evidence.append(char_evidence(doc, FAMILY, f"unit_{name}", m.start(), m.end()))
+        for h in doc.hits_of(FAMILY, "calque"):
+            calques += 1
+            evidence.append(hit_evidence(doc, FAMILY, "calque", h))
+        # lines in another supported language than the document's
+        others = {o: word_set(FAMILY, o, "function_word") for o in other_languages(doc.language)}
+        foreign = counted = 0
+        for para in doc.paragraphs:
+            if para.last - para.first < 4:
+                continue
+            counted += 1
+            toks = doc.folded[para.first : para.last]
+            own = sum(1 for t in toks if t in fw)
+            for o, ws in others.items():
+                theirs = sum(1 for t in toks if t in ws)
+                if theirs >= 2 and theirs > 2 * own:
+                    foreign += 1
+                    evidence.append(char_evidence(doc, FAMILY, f"foreign_line_{o}", para.start, para.end))
+                    break
+        foreign_share = foreign / counted if counted else 0.0
+    else:
+        run_together = units = calques = nan  # type: ignore[assignment]
+
+    feats = {
+        "name_variants_per_1k": per_1k(len(variants), n),
+        "casing_variants_per_1k": per_1k(len(casing), n),
+        "run_together_per_1k": per_1k(run_together, n) if lang_ok else nan,
+        "loops_per_1k": per_1k(len(loops), n),
+        "unit_artifacts_per_1k": per_1k(units, n) if lang_ok else nan,
+        "calques_per_1k": per_1k(calques, n) if lang_ok else nan,
+        "oov_rate": oov_rate,
+        "foreign_line_share": foreign_share,
+    }
+    strength = noisy_or(
+        saturate(feats["name_variants_per_1k"], 3.0),
+        saturate(feats["casing_variants_per_1k"], 3.0),
+        saturate(feats["run_together_per_1k"], 2.0),
+        saturate(feats["loops_per_1k"], 1.5),
+        saturate(feats["unit_artifacts_per_1k"], 3.0),
+        saturate(feats["calques_per_1k"], 4.0),
+        saturate(max(feats["oov_rate"] - 0.02, 0.0) if lang_ok else 0.0, 0.05),
+        saturate(feats["foreign_line_share"], 0.1),
+    )
+    return Extraction(feats, strength, evidence)

@@ -1,0 +1,64 @@
+"""The four real seeds (read from ../shared, skipped when it is absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import credibly
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECT = json.loads((ROOT / "seeds" / "expectations.json").read_text(encoding="utf-8"))
+SEEDS = sorted(k for k in EXPECT if not k.startswith("_"))
+
+
+@pytest.fixture(scope="module")
+def results(shared):
+    out = {}
+    for key in SEEDS:
+        (path,) = sorted((shared / "seeds").glob(f"{key}_*.txt"))
+        text = path.read_text(encoding="utf-8")
+        out[key] = (text, credibly.score(text))
+    return out
+
+
+@pytest.mark.parametrize("key", SEEDS)
+def test_seed_trust_and_language(results, key):
+    exp = EXPECT[key]
+    text, r = results[key]
+    assert r.language == exp["language"]
+    if "trust_min" in exp:
+        assert r.trust >= exp["trust_min"], r.explain(text=text)
+    if "trust_below" in exp:
+        assert r.trust < exp["trust_below"], r.explain(text=text)
+    if "trust_at_most" in exp:
+        assert r.trust <= exp["trust_at_most"], r.explain(text=text)
+
+
+@pytest.mark.parametrize("key", SEEDS)
+def test_seed_top_signals_name_the_defect(results, key):
+    exp = EXPECT[key]
+    text, r = results[key]
+    top = {s.split(":", 1)[0] for s in r.top_signals(3)}
+    for fam in exp["top_families"]:
+        assert fam in top, (r.top_signals(3), r.explain(text=text))
+
+
+@pytest.mark.parametrize("key", SEEDS)
+def test_seed_evidence_kinds(results, key):
+    exp = EXPECT[key]
+    text, r = results[key]
+    kinds = {e.kind for e in r.evidence}
+    for want in exp["evidence"]:
+        assert kinds & set(want.split("|")), (want, sorted(kinds))
+    for e in r.evidence:
+        assert text[e.start : e.end] == e.text
+
+
+def test_ai_digest_seed_is_lowest(results):
+    lowest = [k for k in SEEDS if EXPECT[k].get("lowest")]
+    for key in lowest:
+        others = [results[k][1].trust for k in SEEDS if k != key]
+        assert results[key][1].trust < min(others)
