@@ -29,6 +29,8 @@ class Signal:
     contribution: float  # on the calibrated logit scale; negative lowers trust
 
     def label(self) -> str:
+        if self.feature.startswith("family."):
+            return f"{self.family}:strength"
         name = self.feature.split(".", 1)[-1]
         return f"{self.family}:{name}"
 
@@ -59,6 +61,8 @@ class Result:
     language_supported: bool = False
     truncated: bool = False
     error: str | None = None
+    #: the scored text (a reference, not a copy); evidence offsets index into it
+    text: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +94,7 @@ class Result:
 
     def explain(self, k: int = 5, *, context: int = 40, text: str | None = None) -> str:
         """Readable explanation: the top contributions and the evidence behind them."""
+        text = self.text if text is None else text
         if self.error:
             return f"not scored: {self.error}"
         lines = [
@@ -107,6 +112,12 @@ class Result:
                 lines.append(f"           [{e.kind}] {snippet[:160]}")
                 shown += 1
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the same page as ``credibly report`` (see :mod:`credibly.report`)."""
+        from .report import result_html
+
+        return result_html(self)
 
     def to_dict(self, *, evidence: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -171,6 +182,7 @@ def score(text: str, language: str | None = None, *, model: TrustModel | str | N
         language_confidence=a.doc.language_confidence,
         language_supported=a.doc.supported,
         truncated=a.doc.truncated,
+        text=text,
     )
 
 

@@ -64,7 +64,24 @@ def _parser() -> argparse.ArgumentParser:
     inp.add_argument("--id-column", default=None, help="id column of table inputs")
     inp.add_argument("--language", default=None, help="ISO 639-1 code for every input (default: detect)")
     inp.add_argument("--model", default=None, metavar="DIR", help="model folder or file (default: the shipped model)")
+    for name in _COMMAND_MODULES:
+        mod = _command_module(name)
+        if mod is not None:
+            mod.configure(sub)
     return p
+
+
+#: modules that add a subcommand: each has configure(subparsers) and run(args) -> int
+_COMMAND_MODULES = ("report", "evaluate", "train_cli")
+
+
+def _command_module(name: str):
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(f"credibly.{name}") is None:
+        return None
+    return importlib.import_module(f"credibly.{name}")
 
 
 def _demo_paths() -> list[str]:
@@ -180,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "score":
             return cmd_score(args)
+        run = getattr(args, "run", None)
+        if run is not None:
+            return int(run(args))
     except KeyboardInterrupt:
         sys.stderr.write("credibly: interrupted\n")
         return EXIT_INTERRUPTED
