@@ -168,7 +168,7 @@ def score(text: str, language: str | None = None, *, model: TrustModel | str | N
     m = _resolve_model(model)
     a = analyse(text, language)
     inputs = model_inputs(a)
-    base, contrib = m.contributions(inputs)
+    base, contrib = m.contributions(inputs, a.doc.language)
     logit = base + sum(contrib.values())
     trust = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
     return Result(

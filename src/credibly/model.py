@@ -1,4 +1,5 @@
-"""The trust model: standardise -> linear score -> Platt calibration, stored as JSON.
+"""The trust model: per-language heads of standardise -> linear score -> Platt calibration,
+stored as JSON.
 
 The file format is plain JSON with a SHA-256 checksum of its payload: loading it
 parses numbers and strings only, so a model file can never run code. Every score
@@ -21,7 +22,7 @@ import numpy as np
 from .errors import ModelFormatError
 from .resources import data_path
 
-__all__ = ["TrustModel", "load_model", "default_model", "MODEL_FORMAT", "MODEL_FILENAME"]
+__all__ = ["TrustModel", "LinearHead", "load_model", "default_model", "MODEL_FORMAT", "MODEL_FILENAME"]
 
 MODEL_FORMAT = "credibly-trust-model"
 MODEL_FORMAT_VERSION = 1
@@ -36,8 +37,8 @@ def _canonical(payload: dict[str, Any]) -> bytes:
 
 
 @dataclass
-class TrustModel:
-    """A linear trust model with Platt calibration."""
+class LinearHead:
+    """One linear, Platt-calibrated scorer: standardise -> dot product -> a*x + b."""
 
     features: list[str]
     transforms: list[str]
@@ -47,41 +48,40 @@ class TrustModel:
     intercept: float
     platt_a: float
     platt_b: float
-    metadata: dict[str, Any] = field(default_factory=dict)
+    #: per feature, the standardised value a contribution is measured from: the
+    #: feature's absence (0) for signal counts and shares, the training mean otherwise
+    reference: np.ndarray | None = None
 
-    # -- scoring ---------------------------------------------------------------
+    def __post_init__(self) -> None:
+        if self.reference is None:
+            self.reference = np.zeros(len(self.features))
+
     def _z(self, values: np.ndarray) -> np.ndarray:
         x = values.astype(float, copy=True)
-        logm = np.array([t == "log1p" for t in self.transforms])
+        logm = np.array([t == "log1p" for t in self.transforms], dtype=bool)
         if logm.any():
             x[..., logm] = np.log1p(np.clip(x[..., logm], 0.0, None))
-        z = (x - self.mean) / self.scale
-        z = np.where(np.isnan(z), 0.0, z)  # missing -> training mean
-        return np.clip(z, -_Z_CLIP, _Z_CLIP)
+        z = np.clip((x - self.mean) / self.scale, -_Z_CLIP, _Z_CLIP)
+        return np.where(np.isnan(z), self.reference, z)  # missing: contributes nothing
 
     def vector(self, inputs: dict[str, float]) -> np.ndarray:
         return np.array([inputs.get(f, math.nan) for f in self.features], dtype=float)
 
     def contributions(self, inputs: dict[str, float]) -> tuple[float, dict[str, float]]:
-        """``(base, {feature: contribution})`` on the calibrated logit scale."""
+        """Exact decomposition: ``logit = base + sum(contributions)``, each contribution
+        measured from the feature's reference value."""
         z = self._z(self.vector(inputs))
-        contrib = self.platt_a * self.coef * z
-        base = self.platt_a * self.intercept + self.platt_b
+        contrib = self.platt_a * self.coef * (z - self.reference)
+        base = self.platt_a * (self.intercept + float(self.coef @ self.reference)) + self.platt_b
         return float(base), {f: float(c) for f, c in zip(self.features, contrib)}
 
     def predict_logit(self, matrix: np.ndarray) -> np.ndarray:
-        z = self._z(matrix)
+        z = self._z(np.atleast_2d(matrix))
         return self.platt_a * (z @ self.coef + self.intercept) + self.platt_b
 
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.predict_logit(np.atleast_2d(matrix))))
+        return 1.0 / (1.0 + np.exp(-np.clip(self.predict_logit(matrix), -50, 50)))
 
-    def score(self, inputs: dict[str, float]) -> float:
-        base, contrib = self.contributions(inputs)
-        logit = base + sum(contrib.values())
-        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
-
-    # -- persistence -----------------------------------------------------------
     def to_payload(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
@@ -91,8 +91,88 @@ class TrustModel:
             "coef": [float(v) for v in self.coef],
             "intercept": float(self.intercept),
             "calibration": {"method": "platt", "a": float(self.platt_a), "b": float(self.platt_b)},
-            "metadata": self.metadata,
+            "reference": [float(v) for v in self.reference],
         }
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> "LinearHead":
+        if not isinstance(payload, dict):
+            raise TypeError("a head must be an object")
+        feats = payload["features"]
+        if not isinstance(feats, list) or not all(isinstance(f, str) for f in feats):
+            raise TypeError("feature names must be a list of strings")
+        n = len(feats)
+        arrays = {}
+        for key in ("mean", "scale", "coef", "reference"):
+            vals = payload[key]
+            if not isinstance(vals, list) or not all(isinstance(v, (int, float)) for v in vals):
+                raise TypeError(f"{key} must be a list of numbers")
+            arr = np.asarray(vals, dtype=float)
+            if arr.shape != (n,) or not np.all(np.isfinite(arr)):
+                raise ValueError(f"{key} must be {n} finite numbers")
+            arrays[key] = arr
+        if np.any(arrays["scale"] <= 0):
+            raise ValueError("scale must be positive")
+        transforms = payload["transforms"]
+        if not isinstance(transforms, list) or len(transforms) != n or any(t not in _TRANSFORMS for t in transforms):
+            raise ValueError(f"transforms must be {n} of {_TRANSFORMS}")
+        cal = payload["calibration"]
+        if not isinstance(cal, dict) or cal.get("method") != "platt":
+            raise ValueError("calibration must be {'method': 'platt', 'a': ..., 'b': ...}")
+        numbers = [payload["intercept"], cal["a"], cal["b"]]
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in numbers):
+            raise ValueError("intercept and calibration must be finite numbers")
+        return cls(list(feats), list(transforms), arrays["mean"], arrays["scale"], arrays["coef"],
+                   float(numbers[0]), float(numbers[1]), float(numbers[2]), arrays["reference"])
+
+
+@dataclass
+class TrustModel:
+    """Per-language linear heads; ``"*"`` scores every other language.
+
+    A document is scored by the head of its language, so English and German news
+    styles are not forced into one set of weights.
+    """
+
+    heads: dict[str, LinearHead]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def head_for(self, language: str | None) -> LinearHead:
+        if language in self.heads:
+            return self.heads[language]  # type: ignore[index]
+        return self.heads["*"]
+
+    @property
+    def features(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for h in self.heads.values():
+            seen.update(dict.fromkeys(h.features))
+        return list(seen)
+
+    def contributions(self, inputs: dict[str, float], language: str | None = None) -> tuple[float, dict[str, float]]:
+        """``(base, {feature: contribution})`` on the calibrated logit scale:
+        ``logit(trust) = base + sum(contributions)`` exactly."""
+        return self.head_for(language).contributions(inputs)
+
+    def score(self, inputs: dict[str, float], language: str | None = None) -> float:
+        base, contrib = self.contributions(inputs, language)
+        logit = base + sum(contrib.values())
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+    def predict_proba(self, matrix: np.ndarray, languages: list[str | None] | None = None) -> np.ndarray:
+        matrix = np.atleast_2d(matrix)
+        if languages is None:
+            return self.heads["*"].predict_proba(matrix)
+        out = np.empty(len(matrix))
+        langs = np.array([lg if lg in self.heads else "*" for lg in languages])
+        for lg in set(langs):
+            m = langs == lg
+            out[m] = self.heads[lg].predict_proba(matrix[m])
+        return out
+
+    # -- persistence -----------------------------------------------------------
+    def to_payload(self) -> dict[str, Any]:
+        return {"heads": {k: h.to_payload() for k, h in sorted(self.heads.items())}, "metadata": self.metadata}
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -116,9 +196,9 @@ class TrustModel:
             path = path / MODEL_FILENAME
         if not path.is_file():
             raise ModelFormatError(f"no model file at {path}")
+        if path.stat().st_size > _MAX_BYTES:
+            raise ModelFormatError(f"{path}: {path.stat().st_size} bytes is too large for a credibly model")
         raw = path.read_bytes()
-        if len(raw) > _MAX_BYTES:
-            raise ModelFormatError(f"{path}: {len(raw)} bytes is too large for a credibly model")
         try:
             doc = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -140,48 +220,21 @@ class TrustModel:
         if hashlib.sha256(_canonical(payload)).hexdigest() != doc.get("sha256"):
             raise ModelFormatError(f"{where}: checksum mismatch: the model file was modified or corrupted")
         try:
-            feats = payload["features"]
-            n = len(feats)
-            if not all(isinstance(f, str) for f in feats):
-                raise TypeError("feature names must be strings")
-            arrays = {}
-            for key in ("mean", "scale", "coef"):
-                arr = np.asarray(payload[key], dtype=float)
-                if arr.shape != (n,) or not np.all(np.isfinite(arr)):
-                    raise ValueError(f"{key} must be {n} finite numbers")
-                arrays[key] = arr
-            if np.any(arrays["scale"] <= 0):
-                raise ValueError("scale must be positive")
-            transforms = list(payload["transforms"])
-            if len(transforms) != n or any(t not in _TRANSFORMS for t in transforms):
-                raise ValueError(f"transforms must be {n} of {_TRANSFORMS}")
-            cal = payload["calibration"]
-            if cal.get("method") != "platt":
-                raise ValueError(f"unknown calibration {cal.get('method')!r}")
-            numbers = [float(payload["intercept"]), float(cal["a"]), float(cal["b"])]
-            if not all(math.isfinite(v) for v in numbers):
-                raise ValueError("intercept and calibration must be finite")
+            heads_raw = payload["heads"]
+            if not isinstance(heads_raw, dict) or "*" not in heads_raw:
+                raise ValueError("heads must be an object with a '*' head")
+            heads = {str(k): LinearHead.from_payload(v) for k, v in heads_raw.items()}
             meta = payload.get("metadata", {})
             if not isinstance(meta, dict):
                 raise TypeError("metadata must be an object")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"{where}: malformed model: {exc}") from None
-        return cls(
-            features=list(feats),
-            transforms=transforms,
-            mean=arrays["mean"],
-            scale=arrays["scale"],
-            coef=arrays["coef"],
-            intercept=numbers[0],
-            platt_a=numbers[1],
-            platt_b=numbers[2],
-            metadata=meta,
-        )
+        return cls(heads=heads, metadata=meta)
 
     def check_features(self, known: list[str]) -> None:
         """Raise if the model needs a feature this version of credibly does not compute."""
         inputs = set(known)
-        missing = [f for f in self.features if f not in inputs and not f.startswith("family.")]
+        missing = [f for f in self.features if f not in inputs]
         if missing:
             raise ModelFormatError(
                 "model needs features this credibly does not compute (trained with another "

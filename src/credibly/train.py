@@ -25,12 +25,13 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .model import TrustModel
+from .model import LinearHead, TrustModel
 
 log = logging.getLogger("credibly.train")
 
@@ -46,11 +47,23 @@ def _read_jsonl_gz(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh]
 
 
-def load_news(shared: Path) -> list[dict[str, Any]]:
-    """Binary-labelled news rows (ISOT left out: it is a shortcut check only)."""
+#: misinfotext's source-encoding damage: a curly quote or apostrophe became '?' inside a word
+_ENCODING_DAMAGE = re.compile(r"[A-Za-z]\?[A-Za-z]")
+
+
+def load_news(shared: Path, *, for_training: bool = True) -> list[dict[str, Any]]:
+    """Binary-labelled news rows.
+
+    ISOT is left out (a shortcut check only). For training, rows with misinfotext's
+    encoding damage are left out too: the damage glues words together and creates
+    out-of-vocabulary tokens, which mimics machine-translation artifacts and is tied to
+    the label (most damaged rows are BuzzFeed 'mostly true').
+    """
     rows = []
     for r in _read_jsonl_gz(shared / "corpora" / "news.jsonl.gz"):
         if r["label"] is None or r["dataset"] == "isot_sample":
+            continue
+        if for_training and r["dataset"] == "misinfotext_sfu" and _ENCODING_DAMAGE.search(r["text"]):
             continue
         ds = r["dataset"]
         if ds == "fakenewsnet_v1" or (ds == "misinfotext_sfu" and r["subset"] == "buzzfeed_use"):
@@ -236,11 +249,92 @@ def featurize(texts: Sequence[str], languages: Sequence[str | None], n_jobs: int
     return [_featurize_one(it) for it in items]
 
 
+#: features left out of the trust model: document length is a dataset shortcut (real
+#: articles are longer in several corpora), not evidence of reliability
+#: features left out of the trust model:
+#: - document length is a dataset shortcut (real articles are longer in several corpora);
+#: - furniture and ad lines: the label policy says page furniture alone is not
+#:   disqualifying, and share counters are a publisher shortcut in fakenewsnet (they stay
+#:   in the boilerplate family and its evidence).
+EXCLUDED_INPUTS = (
+    "readability_v1.log_words",
+    "boilerplate_v1.furniture_line_share",
+    "boilerplate_v1.ad_line_share",
+)
+
+
 def input_names() -> list[str]:
-    from .extractors import FAMILIES
+    """The trust model's inputs: every feature but the excluded ones. Family strengths are
+    functions of the features, so they are reported but not used (no collinear duplicates)."""
     from .pipeline import feature_names
 
-    return feature_names() + [f"family.{f}" for f in FAMILIES]
+    return [f for f in feature_names() if f not in EXCLUDED_INPUTS]
+
+
+#: Known direction of each feature's effect on trust (the label policy): +1 may only raise
+#: trust, -1 may only lower it, 0 is left to the data. Constraining the signs keeps the
+#: model from learning a dataset artefact with the wrong sign (German fake outlets quote a
+#: lot; BuzzFeed's real pages carry repeated furniture) and keeps explanations readable.
+#: First matching prefix wins.
+SIGN_POLICY: tuple[tuple[str, int], ...] = (
+    ("attribution_v1.anonymous_sources_per_1k", -1),
+    ("attribution_v1.", +1),
+    ("hedging_v1.boosters_per_1k", -1),
+    ("hedging_v1.weasel", -1),
+    ("hedging_v1.unsourced_predictions_per_1k", -1),
+    ("hedging_v1.", 0),
+    ("translation_v1.", -1),
+    ("ai_generated_v1.sentence_length_cv", +1),
+    ("ai_generated_v1.", -1),
+    ("boilerplate_v1.", -1),
+    ("readability_v1.exclamations_per_sentence", -1),
+    ("readability_v1.", 0),
+)
+
+
+def sign_of(name: str) -> int:
+    for prefix, sign in SIGN_POLICY:
+        if name.startswith(prefix):
+            return sign
+    return 0
+
+
+def _fit_logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray | None, C: float, signs: list[int]) -> tuple[np.ndarray, float]:
+    """Weighted L2 logistic regression with sign bounds on the coefficients (L-BFGS-B)."""
+    from scipy.optimize import minimize
+
+    n, k = Z.shape
+    w = np.ones(n) if w is None else np.asarray(w, dtype=float)
+    w = w / w.mean()
+    t = 2.0 * y - 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, b = theta[:k], theta[k]
+        m = t * (Z @ coef + b)
+        # log(1 + exp(-m)) computed stably
+        ll = np.logaddexp(0.0, -m)
+        g = -t * w / (1.0 + np.exp(np.clip(m, -50, 50)))
+        f = float((w * ll).sum() + 0.5 / C * (coef @ coef))
+        grad = np.empty(k + 1)
+        grad[:k] = Z.T @ g + coef / C
+        grad[k] = g.sum()
+        return f, grad
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
+    res = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000})
+    return res.x[:k], float(res.x[k])
+
+
+def _reference_z(name: str, transform: str, mean: float, scale: float) -> float:
+    """Where a feature's contribution is measured from: its absence (raw 0) for the signal
+    counts and shares of the five families, the training mean for style measures."""
+    family = name.split("_v", 1)[0]
+    absent_is_zero = family in ("hedging", "attribution", "translation", "ai_generated", "boilerplate") and (
+        "per_1k" in name or "share" in name or name.endswith((".disclosures", ".oov_rate"))
+    )
+    if not absent_is_zero:
+        return 0.0
+    return float(np.clip((0.0 - mean) / scale, -6.0, 6.0))  # log1p(0) == 0
 
 
 def _transform_for(name: str) -> str:
@@ -248,15 +342,14 @@ def _transform_for(name: str) -> str:
 
 
 # -- fitting -------------------------------------------------------------------------
-def fit_model(
+def fit_head(
     X: np.ndarray,
     y: np.ndarray,
     groups: np.ndarray,
     names: list[str],
     weights: np.ndarray | None = None,
     C: float = 0.1,
-    metadata: dict[str, Any] | None = None,
-) -> TrustModel:
+) -> LinearHead:
     """Standardise, fit an L2 logistic regression, Platt-calibrate on out-of-fold scores."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
@@ -267,31 +360,34 @@ def fit_model(
     mean = np.where(np.isnan(mean), 0.0, mean)
     scale = np.nanstd(Xt, axis=0)
     scale = np.where(~np.isfinite(scale) | (scale < 1e-9), 1.0, scale)
-    proto = TrustModel(names, transforms, mean, scale, np.zeros(len(names)), 0.0, 1.0, 0.0)
+    proto = LinearHead(names, transforms, mean, scale, np.zeros(len(names)), 0.0, 1.0, 0.0)
     Z = proto._z(X)
 
-    def lr() -> LogisticRegression:
-        return LogisticRegression(C=C, max_iter=2000)
+    signs = [sign_of(n) for n in names]
+
+    def fit(idx: np.ndarray) -> tuple[np.ndarray, float]:
+        return _fit_logistic(Z[idx], y[idx], None if weights is None else weights[idx], C, signs)
 
     # out-of-fold raw scores for the calibration map
     oof = np.zeros(len(y))
     n_splits = min(5, len(np.unique(groups)))
     for tr, te in GroupKFold(n_splits=n_splits).split(Z, y, groups):
-        m = lr().fit(Z[tr], y[tr], sample_weight=None if weights is None else weights[tr])
-        oof[te] = m.decision_function(Z[te])
+        coef, b0 = fit(tr)
+        oof[te] = Z[te] @ coef + b0
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y, sample_weight=weights)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    final = lr().fit(Z, y, sample_weight=weights)
-    return TrustModel(
+    coef, b0 = fit(np.arange(len(y)))
+    reference = np.array([_reference_z(n, t, mu, sd) for n, t, mu, sd in zip(names, transforms, mean, scale)])
+    return LinearHead(
         features=list(names),
         transforms=transforms,
         mean=mean,
         scale=scale,
-        coef=final.coef_[0].astype(float),
-        intercept=float(final.intercept_[0]),
+        coef=coef.astype(float),
+        intercept=b0,
         platt_a=a,
         platt_b=b,
-        metadata=metadata or {},
+        reference=reference,
     )
 
 
@@ -327,45 +423,145 @@ def metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     return out
 
 
-def grouped_cv(X, y, groups, names, weights=None, n_splits: int = 5, C: float = 0.1) -> np.ndarray:
-    """Out-of-fold calibrated probabilities from group-aware K-fold."""
+@dataclass
+class TrainingData:
+    """Feature matrix and row metadata of a training set."""
+
+    X: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray
+    sources: np.ndarray
+    datasets: np.ndarray
+    languages: np.ndarray
+    ids: np.ndarray
+    names: list[str]
+
+    def subset(self, mask: np.ndarray) -> "TrainingData":
+        return TrainingData(
+            self.X[mask], self.y[mask], self.groups[mask], self.sources[mask], self.datasets[mask],
+            self.languages[mask], self.ids[mask], self.names,
+        )
+
+
+HEAD_LANGUAGES = ("en", "de")
+
+
+def sample_weights(d: TrainingData, news_share: float = 0.5) -> np.ndarray:
+    """News rows keep their natural label frequencies and get ``news_share`` of the total
+    weight; the rest is shared equally by the policy blocks (MT, AI, padding, digests),
+    each balanced between its labels."""
+    w = np.zeros(len(d.y))
+    blocks = sorted(set(d.sources))
+    policy = [b for b in blocks if b != "news"]
+    share_news = news_share if "news" in blocks and policy else 1.0
+    for b in blocks:
+        if b == "news":
+            m = d.sources == b
+            w[m] = share_news / m.sum()
+            continue
+        share = (1.0 - share_news) / len(policy)
+        for lab in (0, 1):
+            m = (d.sources == b) & (d.y == lab)
+            if m.any():
+                w[m] = share / 2 / m.sum()
+    return w * len(d.y)
+
+
+def fit_model(d: TrainingData, C: float = 0.1, news_share: float = 0.5, metadata: dict | None = None) -> TrustModel:
+    """One head per language in HEAD_LANGUAGES (trained on that language's rows) and a
+    pooled ``*`` head for every other language."""
+    heads = {}
+    for lg in HEAD_LANGUAGES + ("*",):
+        sub = d if lg == "*" else d.subset(d.languages == lg)
+        if len(set(sub.y)) < 2:
+            continue
+        heads[lg] = fit_head(sub.X, sub.y, sub.groups, sub.names, sample_weights(sub, news_share), C=C)
+    return TrustModel(heads=heads, metadata=metadata or {})
+
+
+def grouped_cv(d: TrainingData, n_splits: int = 5, C: float = 0.1, news_share: float = 0.5) -> np.ndarray:
+    """Out-of-fold calibrated probabilities from group-aware K-fold, per-language heads."""
     from sklearn.model_selection import GroupKFold
 
-    p = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=n_splits).split(X, y, groups):
-        m = fit_model(X[tr], y[tr], groups[tr], names, None if weights is None else weights[tr], C=C)
-        p[te] = m.predict_proba(X[te])
+    p = np.zeros(len(d.y))
+    for tr, te in GroupKFold(n_splits=n_splits).split(d.X, d.y, d.groups):
+        m = fit_model(d.subset(tr), C=C, news_share=news_share)
+        p[te] = m.predict_proba(d.X[te], list(d.languages[te]))
     return p
 
 
-def leave_one_dataset_out(X, y, groups, datasets, names, weights=None, C: float = 0.1) -> dict[str, dict[str, float]]:
+def leave_one_dataset_out(d: TrainingData, C: float = 0.1, news_share: float = 0.5) -> dict[str, dict[str, float]]:
+    """Hold out each news dataset in turn (and every row sharing a group with it)."""
     out = {}
-    for ds in sorted(set(datasets)):
-        te = datasets == ds
-        held_groups = set(groups[te])
-        tr = ~te & ~np.isin(groups, list(held_groups))
-        if y[te].min() == y[te].max():
-            # one-class set: error rate at 0.5 instead of AUC
-            pass
-        m = fit_model(X[tr], y[tr], groups[tr], names, None if weights is None else weights[tr], C=C)
-        p = m.predict_proba(X[te])
-        out[ds] = metrics(y[te], p)
+    news_sets = sorted(set(d.datasets[d.sources == "news"]))
+    for ds in news_sets:
+        te = (d.datasets == ds) & (d.sources == "news")
+        tr = ~np.isin(d.groups, list(set(d.groups[te])))
+        m = fit_model(d.subset(tr), C=C, news_share=news_share)
+        p = m.predict_proba(d.X[te], list(d.languages[te]))
+        out[ds] = metrics(d.y[te], p)
     return out
 
 
-def block_weights(sources: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Weights giving news half the total mass and each policy block an equal share of the rest,
-    with both labels balanced inside every block."""
-    w = np.zeros(len(labels))
-    blocks = sorted(set(sources))
-    policy = [b for b in blocks if b != "news"]
-    for b in blocks:
-        share = 0.5 if b == "news" else 0.5 / max(len(policy), 1)
-        for lab in (0, 1):
-            m = (sources == b) & (labels == lab)
-            if m.any():
-                w[m] = share / 2 / m.sum()
-    return w * len(labels)
+def metrics_table(d: TrainingData, p: np.ndarray) -> dict[str, dict[str, float]]:
+    out = {"all": metrics(d.y, p)}
+    for s in sorted(set(d.sources)):
+        m = d.sources == s
+        out[f"source={s}"] = metrics(d.y[m], p[m])
+    for lg in HEAD_LANGUAGES:
+        m = (d.languages == lg) & (d.sources == "news")
+        out[f"news/{lg}"] = metrics(d.y[m], p[m])
+    for ds in sorted(set(d.datasets[d.sources == "news"])):
+        m = (d.datasets == ds) & (d.sources == "news")
+        out[f"news/{ds}"] = metrics(d.y[m], p[m])
+    return out
+
+
+def reliability_bins(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    out = []
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            out.append({"bin": b, "n": int(m.sum()), "mean_p": float(p[m].mean()), "rate": float(y[m].mean())})
+    return out
+
+
+def load_training_data(shared: Path, jobs: int = 2, cache: Path | None = None) -> TrainingData:
+    rows = build_training_set(shared)
+    names = input_names()
+    X = None
+    if cache is not None and cache.is_file():
+        z = np.load(cache, allow_pickle=False)
+        if list(z["names"]) == names and len(z["X"]) == len(rows) and list(z["ids"]) == [r["id"] for r in rows]:
+            X = z["X"]
+    if X is None:
+        log.info("featurizing %d documents with %d processes", len(rows), jobs)
+        feats = featurize([r["text"] for r in rows], [r["language"] for r in rows], jobs)
+        X = np.array([[f.get(n, math.nan) for n in names] if f else [math.nan] * len(names) for f in feats])
+        if cache is not None:
+            np.savez_compressed(cache, X=X, names=np.array(names), ids=np.array([r["id"] for r in rows]))
+    keep = ~np.all(np.isnan(X), axis=1)
+    rows = [r for r, k in zip(rows, keep) if k]
+    col = lambda key: np.array([r[key] for r in rows])  # noqa: E731
+    return TrainingData(X[keep], col("label"), col("group"), col("source"), col("dataset"), col("language"), col("id"), names)
+
+
+def selection_score(d: TrainingData, C: float, news_share: float) -> dict[str, Any]:
+    """Model-selection criterion: the mean AUC over held-out evaluation units, each news
+    dataset held out whole (leave-one-dataset-out) and each policy block scored by grouped
+    5-fold CV (a block's defect exists only in that block, so it cannot be held out whole)."""
+    lodo = leave_one_dataset_out(d, C=C, news_share=news_share)
+    p = grouped_cv(d, C=C, news_share=news_share)
+    units = {f"lodo/{k}": v["auc"] for k, v in lodo.items() if v["auc"] == v["auc"]}
+    for s in sorted(set(d.sources) - {"news"}):
+        m = d.sources == s
+        units[f"cv/{s}"] = metrics(d.y[m], p[m])["auc"]
+    return {"C": C, "news_share": news_share, "mean_auc": float(np.mean(list(units.values()))), "units": units}
+
+
+GRID = {"C": (0.03, 0.1, 0.3), "news_share": (0.3, 0.5, 0.7)}
 
 
 # -- command -------------------------------------------------------------------------
@@ -375,66 +571,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="models", help="output folder (default models)")
     ap.add_argument("--jobs", type=int, default=2, help="processes for feature extraction")
     ap.add_argument("--C", type=float, default=0.1, help="inverse L2 strength")
-    ap.add_argument("--cache", default=None, help="optional .npz feature cache (reused when present)")
+    ap.add_argument("--news-share", type=float, default=0.5, help="share of the training weight given to news rows")
+    ap.add_argument("--cache", default=None, help="optional .npz feature cache (reused when it matches)")
+    ap.add_argument("--select", action="store_true",
+                    help="choose C and --news-share on the grid by selection_score() first (writes selection.json)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
     shared, out = Path(args.shared), Path(args.out)
     t0 = time.time()
-    rows = build_training_set(shared)
-    names = input_names()
-    cache = Path(args.cache) if args.cache else None
-    if cache and cache.is_file():
-        z = np.load(cache, allow_pickle=False)
-        if list(z["names"]) == names and len(z["X"]) == len(rows):
-            X = z["X"]
-        else:
-            cache_ok = False
-            X = None
-    else:
-        X = None
-    if X is None:
-        log.info("featurizing %d documents with %d processes", len(rows), args.jobs)
-        feats = featurize([r["text"] for r in rows], [r["language"] for r in rows], args.jobs)
-        X = np.array([[f.get(n, math.nan) for n in names] if f else [math.nan] * len(names) for f in feats])
-        if cache:
-            np.savez_compressed(cache, X=X, names=np.array(names))
-    keep = ~np.all(np.isnan(X), axis=1)
-    rows = [r for r, k in zip(rows, keep) if k]
-    X = X[keep]
-    y = np.array([r["label"] for r in rows])
-    groups = np.array([r["group"] for r in rows])
-    sources = np.array([r["source"] for r in rows])
-    datasets = np.array([r["dataset"] for r in rows])
-    langs = np.array([r["language"] for r in rows])
-    w = block_weights(sources, y)
-    log.info("featurized in %.0fs; %d rows", time.time() - t0, len(rows))
+    d = load_training_data(shared, args.jobs, Path(args.cache) if args.cache else None)
+    log.info("featurized in %.0fs; %d rows", time.time() - t0, len(d.y))
+    if args.select:
+        trials = []
+        for C in GRID["C"]:
+            for ns in GRID["news_share"]:
+                trials.append(selection_score(d, C, ns))
+                log.info("C=%s news_share=%s mean held-out AUC %.4f", C, ns, trials[-1]["mean_auc"])
+        best = max(trials, key=lambda t: t["mean_auc"])
+        args.C, args.news_share = best["C"], best["news_share"]
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "selection.json").write_text(json.dumps({"chosen": best, "trials": trials}, indent=1) + "\n", encoding="utf-8")
 
-    report: dict[str, Any] = {"rows": len(rows), "C": args.C, "seed": SEED}
+    report: dict[str, Any] = {"rows": int(len(d.y)), "C": args.C, "news_share": args.news_share, "seed": SEED}
     report["composition"] = {
-        f"{s}/{lab}": int(((sources == s) & (y == lab)).sum()) for s in sorted(set(sources)) for lab in (0, 1)
+        f"{s}/{lab}": int(((d.sources == s) & (d.y == lab)).sum()) for s in sorted(set(d.sources)) for lab in (0, 1)
     }
-    p_cv = grouped_cv(X, y, groups, names, w, C=args.C)
-    report["grouped_cv"] = {"all": metrics(y, p_cv)}
-    for s in sorted(set(sources)):
-        m = sources == s
-        report["grouped_cv"][f"source={s}"] = metrics(y[m], p_cv[m])
-    for lg in ("en", "de"):
-        m = (langs == lg) & (sources == "news")
-        report["grouped_cv"][f"news/{lg}"] = metrics(y[m], p_cv[m])
-    news = sources == "news"
-    report["lodo_news"] = leave_one_dataset_out(X, y, groups, np.where(news, datasets, "_policy_" + sources), names, w, C=args.C)
+    p_cv = grouped_cv(d, C=args.C, news_share=args.news_share)
+    report["grouped_cv"] = metrics_table(d, p_cv)
+    report["reliability_grouped_cv"] = reliability_bins(d.y, p_cv)
+    report["lodo_news"] = leave_one_dataset_out(d, C=args.C, news_share=args.news_share)
     model = fit_model(
-        X,
-        y,
-        groups,
-        names,
-        w,
+        d,
         C=args.C,
+        news_share=args.news_share,
         metadata={
             "trained": time.strftime("%Y-%m-%d"),
-            "rows": len(rows),
+            "rows": int(len(d.y)),
             "composition": report["composition"],
             "C": args.C,
+            "news_share": args.news_share,
             "label_policy": "1 = a reader can rely on the document as a source; see MODEL_CARD.md",
             "grouped_cv_all": report["grouped_cv"]["all"],
         },
@@ -443,9 +618,37 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     model.save(out)
     (out / "metrics.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _plot_reliability(report["reliability_grouped_cv"], out / "reliability.png")
     log.info("wrote %s in %.0fs", out, time.time() - t0)
-    print(json.dumps({k: report[k] for k in ("grouped_cv", "seed_scores")}, indent=1))
+    print(json.dumps({"grouped_cv_all": report["grouped_cv"]["all"], "seed_scores": report["seed_scores"]}, indent=1))
     return 0
+
+
+def _plot_reliability(bins: list[dict[str, float]], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - optional
+        log.warning("matplotlib not installed: no reliability diagram")
+        return
+    fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=120)
+    ax.plot([0, 1], [0, 1], ls="--", color="#888", lw=1, label="perfect calibration")
+    xs = [b["mean_p"] for b in bins]
+    ys = [b["rate"] for b in bins]
+    ax.plot(xs, ys, marker="o", color="#0072B2", label="grouped 5-fold CV")
+    for b in bins:
+        ax.annotate(str(b["n"]), (b["mean_p"], b["rate"]), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("predicted trust")
+    ax.set_ylabel("share trustworthy")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Reliability (out-of-fold, all rows)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
 
 def _seed_scores(shared: Path, model: TrustModel) -> dict[str, float]:
@@ -453,7 +656,7 @@ def _seed_scores(shared: Path, model: TrustModel) -> dict[str, float]:
 
     out = {}
     for p in sorted((shared / "seeds").glob("*.txt")):
-        out[p.name[:3]] = round(score(p.read_text(encoding="utf-8"), model=model).trust, 4)
+        out[p.name[:3]] = round(score(p.read_text(encoding="utf-8"), model=model).trust, 4)  # reported only
     return out
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 
 from ..document import Document
-from ..resources import load_patterns
+from ..errors import UnsupportedLanguageError
+from ..resources import frequency_table, load_patterns
 from ._util import char_evidence, hit_evidence, token_evidence, word_set
 from .base import Extraction, noisy_or, per_1k, register, saturate
 
@@ -28,6 +29,8 @@ FEATURES = (
 )
 _WINDOW = 6  # tokens around a reporting verb searched for its speaker
 _QUOTE_REACH = 12  # tokens before/after a quote searched for a reporting verb
+_TERM_QUOTE_TOKENS = 3  # a quote this short is a quoted term ("scare quotes"), not speech
+_COMMON_ZIPF = 4.5  # a capitalised word more frequent than this is a common noun, not a name
 
 
 def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, int]], set[str]]:
@@ -66,13 +69,38 @@ def extract(doc: Document) -> Extraction:
     evidence = []
 
     runs, surnames = _capital_runs(doc, stop)
+    calendar = word_set("language", lang, "calendar")
+    anon_words = word_set(FAMILY, lang, "anonymous_subject") | word_set(FAMILY, lang, "anonymous_source")
+    try:
+        freq = frequency_table(lang)
+    except UnsupportedLanguageError:
+        freq = {}
+
+    def proper(i: int) -> bool:
+        """A capitalised token that is a name rather than a common word (a person or an organisation)."""
+        f = doc.folded[i]
+        return (
+            doc.is_capitalized(i)
+            and f not in stop
+            and f not in calendar
+            and f not in anon_words
+            and len(f) >= 2
+            and freq.get(f, 0.0) < _COMMON_ZIPF
+        )
     run_starts = [a for a, _ in runs]
     role_at = {h.first for h in roles}
     anon_at = {i for h in anon_subj + anon_src for i in range(h.first, h.last)}
 
+    pronouns = word_set("language", lang, "pronoun")
+    first_name_at = runs[0][0] if runs else doc.n_words
+
     def name_near(first: int, last: int) -> tuple[int, int] | None:
         sent = doc.sentence_of[first]
         lo, hi = max(0, first - _WINDOW), min(doc.n_words, last + _WINDOW)
+        # "he said" right next to the verb, after a person was named: attributed to them
+        for i in (first - 1, last):
+            if 0 <= i < doc.n_words and doc.folded[i] in pronouns and i > first_name_at:
+                return i, i + 1
         k = bisect.bisect_left(run_starts, lo)
         while k < len(runs) and runs[k][0] < hi:
             a, b = runs[k]
@@ -82,7 +110,7 @@ def extract(doc: Document) -> Extraction:
         for i in range(lo, hi):
             if doc.sentence_of[i] != sent or first <= i < last:
                 continue
-            if doc.folded[i] in surnames and doc.is_capitalized(i):
+            if doc.is_capitalized(i) and (doc.folded[i] in surnames or (abs(i - first) <= 2 or abs(i - last + 1) <= 2) and proper(i)):
                 return i, i + 1
             if i in role_at and i + 1 < doc.n_words and doc.is_capitalized(i + 1) and doc.folded[i + 1] not in stop:
                 return i, i + 2
@@ -98,7 +126,8 @@ def extract(doc: Document) -> Extraction:
         who = name_near(h.first, h.last)
         if who is not None:
             named += 1
-            evidence.append(token_evidence(doc, FAMILY, "named_source", *who))
+            kind = "pronoun_source" if doc.folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
+            evidence.append(token_evidence(doc, FAMILY, kind, *who))
         else:
             lo, hi = max(0, h.first - _WINDOW), min(doc.n_words, h.last + _WINDOW)
             if any(i in anon_at for i in range(lo, hi)):
@@ -125,9 +154,13 @@ def extract(doc: Document) -> Extraction:
         for m in quote_re.finditer(doc.text, 0, limit):
             if m.end() - m.start() < 4:
                 continue
-            quotes += 1
             qf = doc.token_at(m.start())
             ql = doc.token_at(m.end() - 1)
+            if ql - qf + 1 <= _TERM_QUOTE_TOKENS:
+                # a quoted term or title ("open", „Sora“), not quoted speech
+                evidence.append(char_evidence(doc, FAMILY, "quoted_term", m.start(), m.end()))
+                continue
+            quotes += 1
             k = bisect.bisect_left(verb_tokens, qf - _QUOTE_REACH)
             has_verb = k < len(verb_tokens) and verb_tokens[k] <= ql + _QUOTE_REACH
             if has_verb:

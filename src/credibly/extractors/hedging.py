@@ -32,9 +32,14 @@ def extract(doc: Document) -> Extraction:
     boosters = doc.hits_of(FAMILY, "booster")
     weasels = doc.hits_of(FAMILY, "weasel")
     predictions = doc.hits_of(FAMILY, "prediction")
+    # a sentence is sourced when it reports a source and that source is not anonymous
     attributed = sentence_hit_mask(
         doc, doc.hits_of("attribution", "report_verb") + doc.hits_of("attribution", "publication_cue")
     )
+    anonymous = sentence_hit_mask(
+        doc, weasels + doc.hits_of("attribution", "anonymous_source") + doc.hits_of("attribution", "anonymous_subject")
+    )
+    attributed = [a and not b for a, b in zip(attributed, anonymous)]
     n_sent = max(len(doc.sentences), 1)
     evidence = [hit_evidence(doc, FAMILY, "hedge", h) for h in hedges]
     evidence += [hit_evidence(doc, FAMILY, "booster", h) for h in boosters]
