@@ -195,6 +195,8 @@ def test_stdin_is_read_once_and_bounded():
     assert len(items) == 1 and items[0].error.startswith("empty:")
     items = list(iter_inputs(["-"], stdin=io.StringIO("text from a text stream")))
     assert items[0].text == "text from a text stream"
+    items = list(iter_inputs(["-"], stdin=io.StringIO("lone \ud800 surrogate text")))
+    assert len(items) == 1 and "surrogate text" in items[0].text
 
 
 def _make_folder(root):

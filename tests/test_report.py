@@ -562,3 +562,26 @@ def test_report_in_headless_chromium(tmp_path, demo_result, hostile_result):
     assert "".join(p.title) == "credibly report"
     assert not any(t in ("script", "img") for t, _ in p.tags)
     assert [a["href"] for t, a in p.tags if t == "a"] == ["demo.html", "hostile.html"]
+
+
+def test_kind_contributions(demo_result):
+    from credibly.report import _kind_contribution
+
+    feats = {f.split(".", 1)[1] for f in demo_result.contributions if not f.startswith("family.")}
+    assert "calques_per_1k" in feats
+    assert _kind_contribution(demo_result, "translation", "calque")[0] == "calques_per_1k"
+    assert _kind_contribution(demo_result, "translation", "unit_spaced_percent")[0] == "unit_artifacts_per_1k"
+    assert _kind_contribution(demo_result, "hedging", "hedge")[0] in ("hedges_per_1k", "hedged_sentence_share")
+    assert _kind_contribution(demo_result, "hedging", "no_such_kind") is None
+
+
+def test_cli_jobs_gives_the_same_pages(tmp_path, demo_dir, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["report", str(demo_dir), "-o", str(one)]) == 0
+    assert main(["report", str(demo_dir), "-o", str(two), "--jobs", "2"]) == 0
+    names = sorted(os.listdir(one))
+    assert names == sorted(os.listdir(two)) and len(names) > 2
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert main(["report", str(DEMO), "-o", str(tmp_path / "x"), "--jobs", "0"]) == 2
+    capsys.readouterr()

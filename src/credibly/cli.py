@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     inp.add_argument("--id-column", default=None, help="id column of table inputs")
     inp.add_argument("--language", default=None, help="ISO 639-1 code for every input (default: detect)")
     inp.add_argument("--model", default=None, metavar="DIR", help="model folder or file (default: the shipped model)")
+    run = s.add_argument_group("run")
+    run.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="worker processes (-1: one per core); output order is the input order")
+    run.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                     help="progress with documents/s on stderr (auto: only when stderr is a terminal)")
     for name in _COMMAND_MODULES:
         mod = _command_module(name)
         if mod is not None:
@@ -148,6 +153,24 @@ def _score_items(items: Iterator, args) -> Iterator[tuple[Any, Any]]:
     from .model import load_model
 
     model = load_model(args.model)
+    if args.jobs != 1:
+        import dataclasses
+
+        from .parallel import imap_ordered, init_worker, model_document, score_one
+
+        pairs = imap_ordered(
+            score_one,
+            items,
+            args.jobs,
+            16,
+            initializer=init_worker,
+            initargs=(model_document(model), True),
+            send=lambda item: (item.text, args.language, item.error),
+            with_input=True,
+        )
+        for item, r in pairs:
+            yield item, (dataclasses.replace(r, text=item.text) if r.ok else r)
+        return
     for item in items:
         if item.error is not None:
             yield item, failed(item.error)
@@ -169,17 +192,46 @@ def cmd_score(args) -> int:
     writer = _Writer(fmt, sys.stdout)
     failed_rows = 0
     items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column)
+    progress = _Progress(args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()))
     try:
         for item, r in _score_items(items, args):
             if not r.ok:
                 failed_rows += 1
             writer.write(_row(item.source, r, args.top, args.features, args.evidence))
+            progress.tick()
             if args.explain and r.ok:
                 sys.stdout.write(_indent(r.explain(k=max(args.top, 5), text=item.text)) + "\n")
     except (ModelFormatError, KeyError) as exc:
         log.error("%s", exc.args[0] if isinstance(exc, KeyError) else exc)
         return EXIT_USAGE
+    finally:
+        progress.close()
     return EXIT_SOME_FAILED if failed_rows else EXIT_OK
+
+
+class _Progress:
+    """Documents scored and documents/s on one stderr line (only when enabled)."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled, self.n, self.t0, self.last, self._time = enabled, 0, time.monotonic(), 0.0, time.monotonic
+
+    def tick(self) -> None:
+        self.n += 1
+        if not self.enabled:
+            return
+        now = self._time()
+        if now - self.last >= 0.5:
+            self.last = now
+            rate = self.n / max(now - self.t0, 1e-9)
+            sys.stderr.write(f"\rcredibly: {self.n} documents, {rate:.1f} docs/s")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.n:
+            rate = self.n / max(self._time() - self.t0, 1e-9)
+            sys.stderr.write(f"\rcredibly: {self.n} documents, {rate:.1f} docs/s\n")
 
 
 def _indent(text: str) -> str:

@@ -31,8 +31,9 @@ _LANG_SAMPLE = 4_000
 # A word: letters/digits, with internal apostrophes or hyphens. Linear: the
 # separators are not word characters, so there is no ambiguity to backtrack over.
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*")
-_SENT_END = frozenset(".!?…")
 _LINE_RE = re.compile(r"[^\n]+")
+# sentence-final punctuation, closing marks, then whitespace (bounded: linear)
+_BOUNDARY_RE = re.compile(r"[.!?…]{1,10}[\"'”’»«)\]]{0,3}[ \t\u00a0]{1,20}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,46 +148,35 @@ def parse(text: str, language: str | None = None) -> Document:
     folded = [t.casefold().replace("’", "'") for t in tokens]
 
     # paragraphs: non-empty lines
-    paragraphs: list[Span] = []
-    ti = 0
     n = len(tokens)
+    paragraphs: list[Span] = []
     for m in _LINE_RE.finditer(work):
-        s, e = m.start(), m.end()
-        if not m.group().strip():
+        if m.group().isspace():
             continue
-        first = ti
-        while ti < n and starts[ti] < e:
-            ti += 1
-        paragraphs.append(Span(s, e, first, ti))
+        s, e = m.start(), m.end()
+        paragraphs.append(Span(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
 
-    # sentences: split inside paragraphs at gaps holding . ! ? … before a capital
+    # sentences: inside a paragraph, end at . ! ? … (plus closing quotes/brackets) followed by
+    # whitespace and a capital, digit or opening mark, unless the word before is an abbreviation
     abbr = _abbreviations(lang) if supported else frozenset()
     sentences: list[Span] = []
-    sentence_of = [0] * n
+    sentence_of: list[int] = []
     for para in paragraphs:
-        if para.first == para.last:
-            sentences.append(para)
-            continue
-        s_first = para.first
-        s_start = para.start
-        for i in range(para.first, para.last - 1):
-            gap = work[ends[i] : starts[i + 1]]
-            if not gap or not any(c in _SENT_END for c in gap):
-                continue
-            if not any(c.isspace() for c in gap):
+        s_first, s_start = para.first, para.start
+        for m in _BOUNDARY_RE.finditer(work, para.start, para.end):
+            i = bisect.bisect_left(starts, m.end()) - 1  # last token before the boundary
+            if i < s_first or i + 1 >= para.last or ends[i] > m.start():
                 continue
             if not _is_sentence_start(tokens[i + 1]):
                 continue
-            tok = folded[i]
-            if gap.lstrip()[:1] == "." and gap.startswith(".") and (tok in abbr or (len(tok) == 1 and tok.isalpha())):
+            if work[m.start()] == "." and (folded[i] in abbr or (len(folded[i]) == 1 and folded[i].isalpha())):
                 continue
-            sentences.append(Span(s_start, ends[i] + len(gap.rstrip()), s_first, i + 1))
-            s_first = i + 1
-            s_start = starts[i + 1]
+            end_pos = m.start() + len(m.group().rstrip())
+            sentences.append(Span(s_start, end_pos, s_first, i + 1))
+            sentence_of.extend([len(sentences) - 1] * (i + 1 - s_first))
+            s_first, s_start = i + 1, starts[i + 1]
         sentences.append(Span(s_start, para.end, s_first, para.last))
-    for k, sp in enumerate(sentences):
-        for i in range(sp.first, sp.last):
-            sentence_of[i] = k
+        sentence_of.extend([len(sentences) - 1] * (para.last - s_first))
 
     hits: dict[tuple[str, str], list[Hit]] = defaultdict(list)
     if supported:

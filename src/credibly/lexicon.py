@@ -9,7 +9,6 @@ Lookups are dictionary hits keyed by the casefolded token; prefix entries
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import LexiconFormatError, UnsupportedLanguageError
@@ -37,27 +36,54 @@ class Hit:
 _Step = tuple[str, bool]
 
 
+class _Node:
+    """A trie node: exact children by token, prefix children by prefix length, and the
+    (family, section) pairs whose entries end here."""
+
+    __slots__ = ("exact", "prefix", "ends")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, _Node] = {}
+        self.prefix: dict[int, dict[str, _Node]] = {}
+        self.ends: list[tuple[str, str]] = []
+
+    def child(self, step: _Step) -> "_Node":
+        word, is_prefix = step
+        table = self.prefix.setdefault(len(word), {}) if is_prefix else self.exact
+        node = table.get(word)
+        if node is None:
+            node = table[word] = _Node()
+        return node
+
+    def step(self, token: str) -> list["_Node"]:
+        out = []
+        node = self.exact.get(token)
+        if node is not None:
+            out.append(node)
+        for n, table in self.prefix.items():
+            if n <= len(token):
+                node = table.get(token[:n])
+                if node is not None:
+                    out.append(node)
+        return out
+
+
 class PhraseMatcher:
-    """Longest-match lookup of multi-word, prefix-aware entries."""
+    """Longest-match lookup of multi-word, prefix-aware entries, compiled into a trie."""
 
     def __init__(self, entries: dict[tuple[str, str], tuple[str, ...]]):
-        # first step -> list of (rest_steps, family, section)
-        self._exact: dict[str, list[tuple[tuple[_Step, ...], str, str]]] = defaultdict(list)
-        self._prefix: dict[str, list[tuple[tuple[_Step, ...], str, str]]] = defaultdict(list)
-        lens: set[int] = set()
+        self._root = _Node()
         for (family, section), items in entries.items():
             for item in items:
-                steps = tuple(self._compile(item, family, section))
+                steps = self._compile(item, family, section)
                 if not steps:
                     continue
-                (head, is_prefix), rest = steps[0], steps[1:]
-                if is_prefix:
-                    self._prefix[head].append((rest, family, section))
-                    lens.add(len(head))
-                else:
-                    self._exact[head].append((rest, family, section))
-        self._prefix_lens = tuple(sorted(lens))
-        self._memo: dict[str, tuple] = {}
+                node = self._root
+                for st in steps:
+                    node = node.child(st)
+                if (family, section) not in node.ends:
+                    node.ends.append((family, section))
+        self._memo: dict[str, list[_Node]] = {}
 
     @staticmethod
     def _compile(item: str, family: str, section: str) -> list[_Step]:
@@ -72,55 +98,43 @@ class PhraseMatcher:
             steps.append((word, is_prefix))
         return steps
 
-    def _candidates(self, token: str) -> tuple:
+    def _first(self, token: str) -> list[_Node]:
         found = self._memo.get(token)
         if found is None:
-            cands = list(self._exact.get(token, ()))
-            for n in self._prefix_lens:
-                if n > len(token):
-                    break
-                more = self._prefix.get(token[:n])
-                if more:
-                    cands.extend(more)
-            found = tuple(cands)
+            found = self._root.step(token)
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[token] = found
         return found
 
-    @staticmethod
-    def _step_ok(step: _Step, token: str) -> bool:
-        word, is_prefix = step
-        return token.startswith(word) if is_prefix else token == word
-
     def find(self, tokens: list[str]) -> list[Hit]:
-        """Return, for every (family, section), the longest non-overlapping matches.
+        """For every (family, section), the longest non-overlapping matches, left to right.
 
         ``tokens`` are casefolded token strings.
         """
         hits: list[Hit] = []
-        # per (family, section): index up to which tokens are already covered
         covered: dict[tuple[str, str], int] = {}
         n = len(tokens)
-        step_ok = self._step_ok
+        first = self._first
         for i, tok in enumerate(tokens):
-            cands = self._candidates(tok)
-            if not cands:
+            active = first(tok)
+            if not active:
                 continue
             best: dict[tuple[str, str], int] = {}
-            for rest, family, section in cands:
-                end = i + 1 + len(rest)
-                if end > n:
-                    continue
-                ok = True
-                for k, step in enumerate(rest):
-                    if not step_ok(step, tokens[i + 1 + k]):
-                        ok = False
-                        break
-                if ok:
-                    key = (family, section)
-                    if end > best.get(key, 0):
-                        best[key] = end
+            j = i + 1
+            while active:
+                for node in active:
+                    for key in node.ends:
+                        best[key] = j  # deeper = longer: overwrite
+                if j >= n:
+                    break
+                nxt_tok = tokens[j]
+                nxt: list[_Node] = []
+                for node in active:
+                    if node.exact or node.prefix:
+                        nxt.extend(node.step(nxt_tok))
+                active = nxt
+                j += 1
             for key, end in best.items():
                 if covered.get(key, 0) <= i:
                     hits.append(Hit(key[0], key[1], i, end))

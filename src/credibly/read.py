@@ -224,12 +224,17 @@ def read_bytes(source: str, data: bytes, *, truncated: bool = False, html: bool 
         return Item(source, text, None, extra)
     except InputError as exc:
         return Item(source, None, _reason(exc), extra)
+    except (LookupError, ValueError, RuntimeError) as exc:  # a codec or detector failure: bad content
+        return Item(source, None, f"undecodable: {type(exc).__name__}: {exc}", extra)
 
 
 def _read_limited(fh: IO[bytes]) -> tuple[bytes, bool]:
     data = fh.read(MAX_FILE_BYTES + 1)
     if isinstance(data, str):  # a text stream given as stdin
-        data = data.encode("utf-8", errors="surrogateescape")
+        try:
+            data = data.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:
+            data = data.encode("utf-8", errors="replace")
     if len(data) > MAX_FILE_BYTES:
         log.warning("input longer than %d bytes: only the first %d are read", MAX_FILE_BYTES, MAX_FILE_BYTES)
         return data[:MAX_FILE_BYTES], True

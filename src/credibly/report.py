@@ -36,7 +36,7 @@ from .extractors import FAMILIES
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Result
 
-__all__ = ["result_html", "batch_html", "IndexRow", "render_text", "trust_meaning", "configure", "run"]
+__all__ = ["result_html", "batch_html", "IndexRow", "render_text", "trust_meaning", "page_name", "configure", "run"]
 
 log = logging.getLogger("credibly")
 
@@ -75,6 +75,7 @@ _KIND_FEATURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("hedging", "unsourced_prediction"): ("unsourced_predictions_per_1k", "predictions_per_1k"),
     ("attribution", "reporting_verb"): ("report_verbs_per_1k", "attributed_sentence_share"),
     ("attribution", "named_source"): ("named_sources_per_1k", "named_source_share"),
+    ("attribution", "pronoun_source"): ("named_sources_per_1k", "named_source_share"),
     ("attribution", "anonymous_source"): ("anonymous_sources_per_1k", "named_source_share"),
     ("attribution", "cited_publication"): ("publications_per_1k",),
     ("attribution", "cited_link"): ("publications_per_1k",),
@@ -397,7 +398,8 @@ def _family_totals(result: Result) -> dict[str, float]:
 
 def _kind_contribution(result: Result, family: str, kind: str) -> tuple[str, float] | None:
     """The feature an evidence kind counts towards, with its contribution (largest if several)."""
-    wanted: tuple[str, ...] = ()
+    # an unlisted kind is matched by name: "hedge" -> "hedges_per_1k", "hedge_share", ...
+    wanted: tuple[str, ...] = (f"{kind}s_per_1k", f"{kind}_per_1k", f"{kind}_share", f"{kind}s")
     for (fam, k), feats in _KIND_FEATURES.items():
         if fam == family and (kind == k or (k.endswith("_") and kind.startswith(k))):
             wanted = feats
@@ -867,6 +869,8 @@ def configure(subparsers) -> None:
     inp.add_argument("--id-column", default=None, help="id column of table inputs")
     inp.add_argument("--language", default=None, help="ISO 639-1 code for every input (default: detect)")
     inp.add_argument("--model", default=None, metavar="DIR", help="model folder or file (default: the shipped model)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="worker processes for scoring (-1: one per core); pages keep the input order")
     p.set_defaults(run=run)
 
 
@@ -885,6 +889,9 @@ def run(args) -> int:
 
     if args.top < 0:
         log.error("--top must be 0 or more")
+        return EXIT_USAGE
+    if args.jobs == 0 or args.jobs < -1:
+        log.error("--jobs must be a positive number or -1")
         return EXIT_USAGE
     out = Path(args.output)
     if out.exists() and not out.is_dir():

@@ -619,6 +619,9 @@ def main(argv: list[str] | None = None) -> int:
     model.save(out)
     (out / "metrics.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     _plot_reliability(report["reliability_grouped_cv"], out / "reliability.png")
+    from .card import write_model_card
+
+    write_model_card(out)
     log.info("wrote %s in %.0fs", out, time.time() - t0)
     print(json.dumps({"grouped_cv_all": report["grouped_cv"]["all"], "seed_scores": report["seed_scores"]}, indent=1))
     return 0

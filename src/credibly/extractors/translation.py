@@ -33,6 +33,7 @@ FEATURES = (
 _INFLECTION_SUFFIXES = ("s", "es", "n", "en", "e", "er", "ern", "'s", "’s")
 _MAX_LOOP = 12
 _MIN_LOOP = 3
+_MAX_NAME_CHARS = 30  # longer tokens are not names (and keep the deletion neighbourhood small)
 _NAME_MAX_ZIPF = 3.5  # a word more frequent than this is a common word, not a name
 
 
@@ -75,7 +76,7 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
     first_pos: dict[str, int] = {}
     sentence_initial = {sp.first for sp in doc.sentences}
     for i, tok in enumerate(doc.tokens):
-        if len(tok) < 4 or not tok[:1].isupper() or not tok.isalpha() or tok.isupper():
+        if not 4 <= len(tok) <= _MAX_NAME_CHARS or not tok[:1].isupper() or not tok.isalpha() or tok.isupper():
             continue
         if i in sentence_initial:
             continue
@@ -131,7 +132,7 @@ def _run_together(doc: Document, freq: dict[str, float], function_words: frozens
     """Tokens where a sentence boundary was lost: ``productWhich``, ``ChatGPTWhich``."""
     out = []
     for i, tok in enumerate(doc.tokens):
-        if len(tok) < 6 or not tok.isalpha():
+        if not 6 <= len(tok) <= 40 or not tok.isalpha():
             continue
         # find the last lower->Upper or UPPER->Upper+lower transition
         cut = -1
