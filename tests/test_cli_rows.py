@@ -296,6 +296,7 @@ def test_interrupted_batch_leaves_only_complete_rows(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "credibly", "score", "--format", "jsonl", "--id-column", "id", str(f)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        bufsize=0,  # unbuffered: readline() must not swallow rows that communicate() then misses
     )
     try:
         first = proc.stdout.readline()  # the model is loaded and rows are flowing

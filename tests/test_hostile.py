@@ -216,27 +216,17 @@ def test_language_code_is_case_insensitive():
 
 # -- pathological strings: bounded, near-linear time ---------------------------------------
 
-_KEYERROR_40K = pytest.mark.xfail(
-    raises=KeyError,
-    strict=True,
-    reason="readability._mattr raises KeyError for documents over 40,200 tokens (step > window: "
-    "it removes tokens that never entered the window)",
-)
-
-
 def _words(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
     return [rng.choice(vocab) for _ in range(n)]
 
 
-@_KEYERROR_40K
 def test_more_than_40200_tokens():
     text = " ".join(_words(45_000))
     _check_result(credibly.score(text, "en"), text)
 
 
-@_KEYERROR_40K
 def test_two_million_character_line():
     text = " ".join(_words(400_000))[:2_000_000]
     assert "\n" not in text and len(text) == 2_000_000
@@ -287,7 +277,6 @@ def test_emoji_flood():
     _check_result(r, text)
 
 
-@_KEYERROR_40K
 def test_long_repeated_phrase():
     text = "the quick brown fox jumps over the lazy dog " * 45_000  # ~2M characters, one line
     r, dt = _timed(text, "en")
@@ -316,11 +305,6 @@ def test_lone_surrogates_and_control_characters():
     _check_result(credibly.score(text), text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translation._name_variants builds every one-letter deletion of each capitalised token "
-    "(n strings of n characters): quadratic memory; skip tokens longer than ~40 characters",
-)
 def test_long_capitalised_token_memory_bounded():
     """One 12,000-letter capitalised 'name' must not cost n**2 bytes (a 1M-letter one would need 1 TB)."""
     import tracemalloc
@@ -371,13 +355,19 @@ def _all_patterns():
     return out
 
 
-@pytest.mark.parametrize("pattern", _all_patterns())
-def test_pattern_is_linear_on_hostile_strings(pattern):
+def _worst_time(pattern, n: int) -> float:
     worst = 0.0
-    for text in _attacks(12_000):
+    for text in _attacks(n):
         t = time.perf_counter()
         for _ in pattern.finditer(text):
             pass
         worst = max(worst, time.perf_counter() - t)
-    # a linear pattern takes well under 20 ms here; a quadratic one takes ~1 s
-    assert worst < 0.15, worst
+    return worst
+
+
+@pytest.mark.parametrize("pattern", _all_patterns())
+def test_pattern_is_linear_on_hostile_strings(pattern):
+    small, big = _worst_time(pattern, 4_000), _worst_time(pattern, 16_000)
+    # linear patterns take ~20 ms on 16,000 characters (ratio ~4); the quadratic shortcode
+    # pattern takes ~1.3 s (ratio ~16). Both conditions must fail to fail: robust on a busy machine.
+    assert big < 0.25 or big < 8 * max(small, 1e-3), (small, big)

@@ -116,6 +116,16 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _encodable(v: Any, stream) -> Any:
+    if isinstance(v, str):
+        enc = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            v.encode(enc)
+        except UnicodeEncodeError:
+            return v.encode(enc, "backslashreplace").decode(enc)
+    return v
+
+
 class _Writer:
     def __init__(self, fmt: str, stream):
         self.fmt, self.stream = fmt, stream
@@ -125,18 +135,23 @@ class _Writer:
     def write(self, row: dict[str, Any]) -> None:
         if self.fmt == "jsonl":
             clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-            self.stream.write(json.dumps(clean, ensure_ascii=False) + "\n")
+            line = json.dumps(clean, ensure_ascii=False)
+            try:
+                line.encode(self.stream.encoding or "utf-8")
+            except UnicodeEncodeError:  # lone surrogates: escape them instead of failing the batch
+                line = json.dumps(clean, ensure_ascii=True)
+            self.stream.write(line + "\n")
         elif self.fmt == "csv":
             if self.csv is None:
                 self.csv = csv.DictWriter(self.stream, fieldnames=list(row), extrasaction="ignore")
                 self.csv.writeheader()
-            self.csv.writerow({k: ("" if v is None else v) for k, v in row.items() if k != "evidence"})
+            self.csv.writerow({k: ("" if v is None else _encodable(v, self.stream)) for k, v in row.items() if k != "evidence"})
         else:
             if not self.header_done:
                 self.stream.write(f"{'trust':>5}  {'lang':4}  {'hedg':>4} {'attr':>4} {'trans':>5} {'ai':>4} {'boil':>4}  source / top signals\n")
                 self.header_done = True
             fam = [row.get(f"family_{f}") for f in ("hedging", "attribution", "translation", "ai_generated", "boilerplate")]
-            src = row["source"]
+            src = _encodable(row["source"], self.stream)
             if row.get("error"):
                 self.stream.write(f"{'-':>5}  {'-':4}  {'':>26}  {src}\n{'':>41}error: {row['error']}\n")
             else:
@@ -179,6 +194,9 @@ def _score_items(items: Iterator, args) -> Iterator[tuple[Any, Any]]:
             yield item, score(item.text, args.language, model=model)
         except (CrediblyError, TypeError, ValueError) as exc:
             yield item, failed(_error_text(exc))
+        except Exception as exc:  # a bug on one document must not end the batch
+            log.exception("internal error on %s", item.source)
+            yield item, failed(f"internal_error: {type(exc).__name__}: {exc}")
 
 
 def cmd_score(args) -> int:

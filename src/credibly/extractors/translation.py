@@ -51,8 +51,9 @@ def _casing_groups(doc: Document) -> list[list[int]]:
     """Token indices of minority spellings in groups whose casing is broken."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, (tok, low) in enumerate(zip(doc.tokens, doc.folded)):
-        if len(tok) >= 3 and tok.isalpha() and not tok.islower():
-            forms[low][tok].append(i)
+        if tok.islower() or len(tok) < 3 or not tok.isalpha():
+            continue
+        forms[low][tok].append(i)
     groups = []
     for low, variants in forms.items():
         if len(variants) < 2:
@@ -104,27 +105,35 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
 
 
 def _loops(doc: Document) -> list[tuple[int, int, int]]:
-    """Phrases of 3..12 tokens repeated back to back inside one paragraph: (first, last, period)."""
-    f = doc.folded
+    """Phrases of 3..12 tokens repeated back to back inside one paragraph: (first, last, period).
+
+    Vectorised: for each period p, positions where token k equals token k+p (same
+    paragraph) form runs; a run of at least p positions is a repeated phrase.
+    """
+    import numpy as np
+
+    n = doc.n_words
+    if n < 2 * _MIN_LOOP:
+        return []
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in doc.folded), dtype=np.int64, count=n)
+    para = np.zeros(n, dtype=np.int64)
+    for k, sp in enumerate(doc.paragraphs):
+        para[sp.first : sp.last] = k
+    covered = np.zeros(n, dtype=bool)
     found: list[tuple[int, int, int]] = []
-    for para in doc.paragraphs:
-        i, n = para.first, para.last
-        while i < n - 2 * _MIN_LOOP + 1:
-            hit = None
-            for p in range(_MIN_LOOP, _MAX_LOOP + 1):
-                if i + 2 * p > n:
-                    break
-                if f[i] == f[i + p] and f[i : i + p] == f[i + p : i + 2 * p]:
-                    hit = p
-                    break
-            if hit is None:
-                i += 1
-                continue
-            end = i + 2 * hit
-            while end + hit <= n and f[end - hit : end] == f[end : end + hit]:
-                end += hit
-            found.append((i, end, hit))
-            i = end
+    for p in range(_MIN_LOOP, _MAX_LOOP + 1):
+        if n < 2 * p:
+            break
+        eq = (ids[:-p] == ids[p:]) & (para[:-p] == para[p:])
+        if not eq.any():
+            continue
+        edges = np.diff(np.concatenate(([0], eq.view(np.int8), [0])))
+        for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+            if b - a >= p and not covered[a : b + p].any():
+                found.append((int(a), int(b + p), p))
+                covered[a : b + p] = True
+    found.sort()
     return found
 
 
@@ -132,7 +141,7 @@ def _run_together(doc: Document, freq: dict[str, float], function_words: frozens
     """Tokens where a sentence boundary was lost: ``productWhich``, ``ChatGPTWhich``."""
     out = []
     for i, tok in enumerate(doc.tokens):
-        if not 6 <= len(tok) <= 40 or not tok.isalpha():
+        if tok.islower() or tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
             continue
         # find the last lower->Upper or UPPER->Upper+lower transition
         cut = -1
