@@ -931,7 +931,8 @@ def _drop_one_sentence(p: str, rng: random.Random) -> str | None:
     return " ".join(sents[:k] + sents[k + 1 :])
 
 
-def eval_boilerplate(shared: Path, split: str, heads: bool) -> dict:
+def build_boilerplate_docs(shared: Path, split: str) -> list[tuple[str, list[str], list[str | None]]]:
+    """(language, paragraphs, gold per paragraph: None | 'exact' | 'partial' | 'paraphrase')."""
     rng = random.Random(20240501 if split == "dev" else 20240502)
     side = "test" if split == "test" else "train"
     built = []  # (language, paragraphs, gold kinds per paragraph: None | 'exact' | 'paraphrase')
@@ -966,7 +967,11 @@ def eval_boilerplate(shared: Path, split: str, heads: bool) -> dict:
         paras.insert(pos, pairs[j][1])
         gold.insert(pos, "paraphrase")
         built.append((lang, paras, gold))
+    return built
 
+
+def eval_boilerplate(shared: Path, split: str, heads: bool) -> dict:
+    built = build_boilerplate_docs(shared, split)
     c = Counter()
     doc_y, doc_s = [], []
     for lang, paras, gold in built:

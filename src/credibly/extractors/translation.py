@@ -37,6 +37,20 @@ _MAX_NAME_CHARS = 30  # longer tokens are not names (and keep the deletion neigh
 _NAME_MAX_ZIPF = 3.5  # a word more frequent than this is a common word, not a name
 
 
+_LATIN_LAST = 0x24F  # end of Latin Extended-B
+
+
+def _mostly_other_script(text: str, start: int, end: int) -> bool:
+    """More than half of the letters of text[start:end] are outside the Latin script."""
+    letters = other = 0
+    for ch in text[start : min(end, start + 2000)]:
+        if ch.isalpha():
+            letters += 1
+            if ord(ch) > _LATIN_LAST and not 0x1E00 <= ord(ch) <= 0x1EFF:
+                other += 1
+    return letters >= 10 and other * 2 > letters
+
+
 def _shape(tok: str) -> str:
     if tok.isupper():
         return "upper"
@@ -72,6 +86,36 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:k] + word[k + 1 :] for k in range(len(word))}
 
 
+# Transliteration-insensitive skeleton of a name: Dmitri/Dmitry/Dmitrij and
+# Varenkov/Varenkoff/Warenkow collapse to one key.
+_SKELETON_RULES = (("ph", "f"), ("ff", "v"), ("w", "v"), ("ck", "k"), ("c", "k"), ("z", "s"), ("y", "i"), ("j", "i"))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or adjacent swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1 :] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
+
+
+def _skeleton(word: str) -> str:
+    for a, b in _SKELETON_RULES:
+        word = word.replace(a, b)
+    out = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
 def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[str, str, int]]:
     """Pairs of proper-name spellings one edit apart (deletion neighbourhood)."""
     first_pos: dict[str, int] = {}
@@ -87,7 +131,7 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
         first_pos.setdefault(low, i)
     buckets: dict[str, list[str]] = defaultdict(list)
     for low in first_pos:
-        for key in _deletions(low):
+        for key in _deletions(_skeleton(low)):
             buckets[key].append(low)
     pairs: set[tuple[str, str]] = set()
     for words in buckets.values():
@@ -99,6 +143,8 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
                     continue
                 short, long_ = sorted((a, b), key=len)
                 if long_.startswith(short) and long_[len(short) :] in _INFLECTION_SUFFIXES:
+                    continue
+                if not _one_edit(_skeleton(a), _skeleton(b)):
                     continue
                 pairs.add((a, b))
     return [(a, b, first_pos[b]) for a, b in sorted(pairs)]
@@ -207,11 +253,16 @@ def extract(doc: Document) -> Extraction:
             evidence.append(hit_evidence(doc, FAMILY, "calque", h))
         # lines in another supported language than the document's
         others = {o: word_set(FAMILY, o, "function_word") for o in other_languages(doc.language)}
+        latin = "latin" in word_set("language", doc.language, "script")
         foreign = counted = 0
         for para in doc.paragraphs:
             if para.last - para.first < 4:
                 continue
             counted += 1
+            if latin and _mostly_other_script(doc.text, para.start, para.end):
+                foreign += 1
+                evidence.append(char_evidence(doc, FAMILY, "foreign_script_line", para.start, para.end))
+                continue
             toks = doc.folded[para.first : para.last]
             own = sum(1 for t in toks if t in fw)
             for o, ws in others.items():
