@@ -46,10 +46,15 @@ FR = (
 )
 
 
+_VOCAB: list[str] = []
+
+
 def _words(n: int, seed: int = 0) -> list[str]:
+    if not _VOCAB:
+        rng = random.Random(0)
+        _VOCAB.extend("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000))
     rng = random.Random(seed)
-    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
-    return [rng.choice(vocab) for _ in range(n)]
+    return [rng.choice(_VOCAB) for _ in range(n)]
 
 
 def _page(text: str, paragraphs: int = 1) -> str:

@@ -27,6 +27,7 @@ Usage::
     python benchmarks/signals.py hedging attribution --split dev
     python benchmarks/signals.py --split test --no-head
     python benchmarks/signals.py lexicon-stats hedging  # per-entry precision on train data only
+    python benchmarks/signals.py markdown               # the figures table of features/README.md
 
 A set whose folder is absent is skipped with a message, never an error.
 """
@@ -348,12 +349,15 @@ def eval_conll_pattern(shared: Path, split: str) -> dict:
             rows.append((text, 1 if int(label) < 0 else 0))
     # overlap with the tuning data (the sample is drawn from all of CoNLL-2010 Wikipedia)
     norm = lambda t: re.sub(r"\W+", "", t).casefold()[:80]  # noqa: E731
-    train = {norm(t) for t, _ in load_conll_liew(shared, "train")}
-    seen = sum(1 for t, _ in rows if norm(t) in train)
+    try:
+        train = {norm(t) for t, _ in load_conll_liew(shared, "train")}
+        seen: int | None = sum(1 for t, _ in rows if norm(t) in train)
+    except Skip:
+        seen = None
     out = _hedge_sentence_eval(rows, "en")
     out.update(
         data="conll2010_wiki_pattern balanced 3,000-sentence sample (1,500 uncertain)",
-        share_in_tuning_data=round(seen / len(rows), 4),
+        share_in_tuning_data=None if seen is None else round(seen / len(rows), 4),
         anchor="Pattern modality() on this exact sample: P>0.72 R>0.63 F>0.68 (balanced: not comparable to the full task)",
     )
     return out
@@ -1138,6 +1142,43 @@ def _rows_for(results: dict) -> list[tuple[str, str, str, object]]:
     return rows
 
 
+def _anchor_of(results: dict, fam: str, st: str) -> tuple[str, str]:
+    if ":" in st:
+        top, gen = st.split(":", 1)
+        v = results.get(fam, {}).get(top, {})
+        sub = v.get(gen, {}) if isinstance(v, dict) else {}
+        return sub.get("anchor", v.get("anchor", "")), v.get("goal", "")
+    v = results.get(fam, {}).get(st, {})
+    return v.get("anchor", ""), v.get("goal", "")
+
+
+def markdown_table(store: dict) -> str:
+    """The figures of both splits as one Markdown table (for features/README.md)."""
+    dev, test = store.get("dev", {}), store.get("test", {})
+    keys: list[tuple[str, str, str]] = []
+    for fam, st, label, _v in _rows_for(test) + _rows_for(dev):
+        if (fam, st, label) not in keys:
+            keys.append((fam, st, label))
+    val = lambda rows, k: next((v for f, s, l, v in rows if (f, s, l) == k), None)  # noqa: E731
+    rd, rt = _rows_for(dev), _rows_for(test)
+    out = ["| family | set | figure | dev / train (tuning data) | test (held out) | published anchor | goal |",
+           "|---|---|---|---:|---:|---|---|"]
+    last = None
+    for k in keys:
+        a, g = _anchor_of(test or dev, k[0], k[1])
+        if (k[0], k[1]) == last:
+            a = g = "″"
+        last = (k[0], k[1])
+        fmt = lambda x: "–" if x is None else f"{x:.3f}"  # noqa: E731
+        out.append(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(val(rd, k))} | {fmt(val(rt, k))} | {a} | {g} |")
+    meta = lambda sp: store.get(sp, {}).get("_meta", {})  # noqa: E731
+    out.append("")
+    out.append(f"dev measured {meta('dev').get('date', '?')} at commit {meta('dev').get('commit', '?')}; "
+               f"test measured {meta('test').get('date', '?')} at commit {meta('test').get('commit', '?')} "
+               "(HEAD of the checkout; the lexicon edits described below were uncommitted at the time).")
+    return "\n".join(out)
+
+
 def print_table(results: dict, split: str) -> None:
     print(f"\nsplit={split}")
     print(f"{'family':12s} {'set':42s} {'figure':40s} value")
@@ -1149,7 +1190,7 @@ def print_table(results: dict, split: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("families", nargs="*", help=f"families to run (default all): {', '.join(FAMILIES)}; "
-                    "or 'lexicon-stats hedging'")
+                    "or 'lexicon-stats hedging', or 'markdown' (print the README table from --out)")
     ap.add_argument("--split", choices=("dev", "test"), default="test")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="path of ../shared (default: %(default)s)")
     ap.add_argument("--out", type=Path, default=RESULTS)
@@ -1158,6 +1199,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="print only, do not update the results file")
     args = ap.parse_args(argv)
 
+    if args.families[:1] == ["markdown"]:
+        print(markdown_table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
     if args.families[:1] == ["lexicon-stats"]:
         lexicon_stats(args.shared, (args.families[1:] or ["hedging"])[0])
         return 0

@@ -218,12 +218,6 @@ def test_usage_errors_exit_2(tmp_path, caplog):
     assert code == EXIT_USAGE and out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._score_items catches only CrediblyError/TypeError/ValueError: any other exception from one "
-    "document (e.g. readability's KeyError) ends the batch, and a KeyError is even reported as a usage "
-    "error (exit 2). Fix: catch Exception per item -> failed('internal_error: ...'), log the traceback",
-)
 def test_an_internal_error_in_one_document_does_not_end_the_batch(tmp_path, monkeypatch):
     import credibly.api
 
@@ -244,46 +238,62 @@ def test_an_internal_error_in_one_document_does_not_end_the_batch(tmp_path, monk
     assert code == EXIT_SOME_FAILED
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="cmd_score writes r.explain() as indented plain text between the JSON (or CSV) rows, so "
+    "`--format jsonl --explain` is not JSON Lines. Fix: in jsonl mode add the explanation to the row "
+    "('explanation' field) and in csv mode as a column, or write it to stderr; plain text only in table mode",
+)
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_explain_keeps_machine_formats_parseable(tmp_path, fmt):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(DE, encoding="utf-8")
+    code, out, _ = _run(["score", "--format", fmt, "--explain", str(tmp_path)])
+    assert code == EXIT_OK
+    if fmt == "jsonl":
+        assert len(_rows(out)) == 2
+    else:
+        records = list(csv.DictReader(io.StringIO(out)))
+        assert [Path(r["source"]).name for r in records] == ["a.txt", "b.txt"]
+
+
 # -- real processes: stdout purity, encodings, interruption ---------------------------------
 
 
 def test_process_stdout_holds_only_json_rows(folder, tmp_path):
+    """One real process over every kind of input: stdout is JSON rows only (the truncation
+    warning goes to stderr), lone surrogates and non-UTF-8 file names do not end the batch."""
     d, names, _ = folder
-    big = tmp_path / "big.txt"  # triggers the truncation warning (logged on stderr)
-    big.write_text(("Abcdefghijklmnopqrstuvwxyzabcd. " * 35_000), encoding="utf-8")
-    stdin = GOOD.encode("utf-16")
-    proc = _proc(["score", "--format", "jsonl", str(d), str(big), "-", str(tmp_path / "missing.txt")], input=stdin)
-    out = proc.stdout.decode("utf-8")
-    rows = _rows(out)
-    assert len(rows) == len(names) + 3
-    assert [r["source"] for r in rows[-3:]] == [str(big), "-", str(tmp_path / "missing.txt")]
-    assert rows[-2]["error"] is None  # UTF-16 on stdin
-    assert proc.returncode == EXIT_SOME_FAILED
-    assert "Traceback" not in proc.stderr.decode("utf-8", "replace")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._Writer writes json.dumps(..., ensure_ascii=False) to a strict UTF-8 stdout: a lone surrogate "
-    "(from a JSONL '\\ud800' escape or a non-UTF-8 file name) raises UnicodeEncodeError and ends the batch. "
-    "Fix: fall back to ensure_ascii=True for a row that does not encode (and errors='backslashreplace' for csv/table)",
-)
-@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
-def test_unencodable_characters_do_not_end_the_batch(tmp_path):
-    f = tmp_path / "rows.jsonl"
-    f.write_text(
+    big = tmp_path / "big.txt"  # over MAX_CHARS: the truncation warning is logged on stderr
+    big.write_text("a" * 1_050_000 + " end", encoding="utf-8")
+    rows_file = tmp_path / "rows.jsonl"
+    rows_file.write_text(
         json.dumps({"id": "x\ud800", "text": GOOD + " \ud800"}) + "\n" + json.dumps({"id": "b", "text": DE}) + "\n",
         encoding="utf-8",
     )
-    d = tmp_path / "d"
-    d.mkdir()
-    with open(os.path.join(os.fsencode(d), b"caf\xe9.txt"), "wb") as fh:
-        fh.write(GOOD.encode())
-    (d / "z.txt").write_text(DE, encoding="utf-8")
-    proc = _proc(["score", "--format", "jsonl", "--evidence", "--id-column", "id", str(f), str(d)])
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    if sys.platform == "linux":  # a file system that takes any bytes in names
+        with open(os.path.join(os.fsencode(odd), b"caf\xe9.txt"), "wb") as fh:
+            fh.write(GOOD.encode())
+    (odd / "z.txt").write_text(DE, encoding="utf-8")
+    n_odd = len(list(odd.iterdir()))
+    args = ["score", "--format", "jsonl", "--evidence", "--id-column", "id",
+            str(d), str(big), "-", str(tmp_path / "missing.txt"), str(rows_file), str(odd)]
+    proc = _proc(args, input=GOOD.encode("utf-16"))
+    err = proc.stderr.decode("utf-8", "replace")
     rows = _rows(proc.stdout.decode("utf-8"))
-    assert len(rows) == 4
-    assert proc.returncode in (EXIT_OK, EXIT_SOME_FAILED), proc.stderr.decode("utf-8", "replace")[-2000:]
+    assert len(rows) == len(names) + 3 + 2 + n_odd, err[-2000:]
+    k = len(names)
+    assert rows[k]["source"] == str(big) and rows[k]["error"] is None
+    assert rows[k + 1]["source"] == "-" and rows[k + 1]["error"] is None  # UTF-16 on stdin
+    assert rows[k + 2]["error"].startswith("not_found")
+    assert [r["error"] is None for r in rows[k + 3 :]] == [True] * (2 + n_odd)
+    for r in rows:
+        for e in r.get("evidence") or []:
+            assert set(e) >= {"start", "end", "text"}
+    assert proc.returncode == EXIT_SOME_FAILED
+    assert "Traceback" not in err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

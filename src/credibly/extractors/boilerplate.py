@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ..document import Document
 from ..resources import load_patterns
-from ._util import char_evidence
+from ._util import char_evidence, word_set
 from .base import Extraction, noisy_or, per_1k, register, saturate
 
 FAMILY = "boilerplate"
@@ -28,15 +28,34 @@ _MIN_PARA_TOKENS = 8
 _SHINGLE = 3
 _NEAR = 0.3  # share of the shorter paragraph's word 3-grams found in an earlier one
 _MIN_NEAR_TOKENS = 15  # near-duplicates only between paragraphs this long (short ones inflate the share)
+_NEAR_STEMS = 0.6  # share of the shorter paragraph's content-word stems found in an earlier one
+_MIN_STEMS = 8
 _COMMON_SHINGLE = 40  # a shingle in more paragraphs than this is not informative
 _FURNITURE_MAX_TOKENS = 12
 
 
+def _content_stems(doc: Document, para, stop: frozenset[str]) -> set[str]:
+    """Crude stems (first 5 letters) of the paragraph's content words."""
+    out = set()
+    for t in doc.folded[para.first : para.last]:
+        if len(t) >= 4 and t not in stop and not t[0].isdigit():
+            out.add(t[:5])
+    return out
+
+
 def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
-    """(paragraph index, earlier paragraph index, exact?) for every repeated paragraph."""
+    """(paragraph index, earlier paragraph index, exact?) for every repeated paragraph.
+
+    Exact: the same tokens. Near: at least 30 % of the shorter paragraph's word 3-grams,
+    or 60 % of its content-word stems (a reworded copy), are found in one earlier
+    paragraph. Candidates come from inverted indexes, so the cost stays linear.
+    """
+    stop = word_set("language", doc.language, "stopword") if doc.supported else frozenset()
     seen_exact: dict[tuple[str, ...], int] = {}
     index: dict[int, list[int]] = defaultdict(list)
+    stem_index: dict[str, list[int]] = defaultdict(list)
     shingles: dict[int, set[int]] = {}
+    stems: dict[int, set[str]] = {}
     out: list[tuple[int, int, bool]] = []
     for p, para in enumerate(doc.paragraphs):
         if para.last - para.first < _MIN_PARA_TOKENS:
@@ -48,23 +67,41 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
             continue
         seen_exact[toks] = p
         sh = {hash(toks[k : k + _SHINGLE]) for k in range(len(toks) - _SHINGLE + 1)}
+        st = _content_stems(doc, para, stop)
         counts: dict[int, int] = defaultdict(int)
-        for s in sh:
-            posting = index[s]
+        for h in sh:
+            posting = index[h]
             if len(posting) <= _COMMON_SHINGLE:
                 for q in posting:
                     counts[q] += 1
             posting.append(p)
+        stem_counts: dict[int, int] = defaultdict(int)
+        for x in st:
+            posting = stem_index[x]
+            if len(posting) <= _COMMON_SHINGLE:
+                for q in posting:
+                    stem_counts[q] += 1
+            posting.append(p)
         best, best_share = -1, 0.0
-        for q, c in counts.items():
-            if min(len(sh), len(shingles[q])) < _MIN_NEAR_TOKENS:
-                continue
-            share = c / min(len(sh), len(shingles[q]))
-            if share > best_share:
-                best, best_share = q, share
-        if best_share >= _NEAR:
+        if para.last - para.first >= _MIN_NEAR_TOKENS:
+            for q, c in counts.items():
+                m = min(len(sh), len(shingles[q]))
+                if m >= _MIN_NEAR_TOKENS and c / m > best_share:
+                    best, best_share = q, c / m
+            if best_share < _NEAR:
+                n_p = para.last - para.first
+                for q, c in stem_counts.items():
+                    n_q = doc.paragraphs[q].last - doc.paragraphs[q].first
+                    m = min(len(st), len(stems[q]))
+                    # a reworded copy: both long, of similar length, sharing most content stems
+                    if (n_q >= _MIN_NEAR_TOKENS and 2 * min(n_p, n_q) >= max(n_p, n_q)
+                            and m >= _MIN_STEMS and c / m >= _NEAR_STEMS):
+                        best, best_share = q, 1.0
+                        break
+        if best >= 0 and best_share >= _NEAR:
             out.append((p, best, False))
         shingles[p] = sh
+        stems[p] = st
     return out
 
 
