@@ -238,12 +238,6 @@ def test_an_internal_error_in_one_document_does_not_end_the_batch(tmp_path, monk
     assert code == EXIT_SOME_FAILED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cmd_score writes r.explain() as indented plain text between the JSON (or CSV) rows, so "
-    "`--format jsonl --explain` is not JSON Lines. Fix: in jsonl mode add the explanation to the row "
-    "('explanation' field) and in csv mode as a column, or write it to stderr; plain text only in table mode",
-)
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_explain_keeps_machine_formats_parseable(tmp_path, fmt):
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")

@@ -67,7 +67,6 @@ def test_map_partitions_local_cluster(frame):
     _same(credibly.score_frame(frame, "text", features=False), got.sort_values("doc_id"))
 
 
-@pytest.mark.xfail(reason="api._score_row treats None/NaN as missing but not pd.NA (Dask's Arrow strings)", strict=False)
 def test_missing_arrow_string_is_missing():
     pdf = pd.DataFrame({"text": pd.array(["A real sentence of text.", None], dtype="string")})
     out = credibly.score_frame(pdf, "text")

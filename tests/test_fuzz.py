@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import credibly
-from credibly.document import MAX_CHARS
 from credibly.errors import EmptyDocumentError, InputError
 from credibly.read import decode_bytes, iter_inputs, read_bytes
 

@@ -224,11 +224,6 @@ def test_resealed_non_finite_numbers(tmp_path):
     [b"[" * 100_000 + b"]" * 100_000, b'{"format": ' + b"1" * 5000 + b"}"],
     ids=["deep-nesting", "huge-integer"],
 )
-@pytest.mark.xfail(
-    reason="TrustModel.from_file catches only UnicodeDecodeError/JSONDecodeError: json.loads' "
-    "RecursionError (deep nesting) and ValueError (int over 4300 digits) escape as non-ModelFormatError",
-    strict=True,
-)
 def test_hostile_json_is_a_model_format_error(tmp_path, content):
     f = tmp_path / "m.json"
     f.write_bytes(content)

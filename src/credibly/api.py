@@ -165,6 +165,8 @@ def score(text: str, language: str | None = None, *, model: TrustModel | str | N
         credibly.errors.EmptyDocumentError: the text holds no words.
     """
     text = _check_text(text)
+    if language is not None and not isinstance(language, str):
+        raise TypeError(f"language must be an ISO 639-1 code (str) or None, got {type(language).__name__}")
     m = _resolve_model(model)
     a = analyse(text, language)
     inputs = model_inputs(a)
@@ -279,8 +281,13 @@ def score_frame(
     return pd.concat([df, out], axis=1)
 
 
+def _is_missing(x: Any) -> bool:
+    """None, a float NaN or pandas' NA (Arrow-backed string columns)."""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType"
+
+
 def _score_row(text: Any, lang: Any, m: TrustModel, features: bool) -> dict[str, Any]:
-    if text is None or (isinstance(text, float) and math.isnan(text)):
+    if _is_missing(text):
         return result_row(failed("missing: no text in this row"), features=features)
     lang = lang if isinstance(lang, str) and lang else None
     try:

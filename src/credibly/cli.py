@@ -215,10 +215,14 @@ def cmd_score(args) -> int:
         for item, r in _score_items(items, args):
             if not r.ok:
                 failed_rows += 1
-            writer.write(_row(item.source, r, args.top, args.features, args.evidence))
+            row = _row(item.source, r, args.top, args.features, args.evidence)
+            explanation = r.explain(k=max(args.top, 5), text=item.text) if args.explain and r.ok else None
+            if args.explain and fmt != "table":
+                row["explanation"] = explanation  # machine formats stay one row per input
+            writer.write(row)
             progress.tick()
-            if args.explain and r.ok:
-                sys.stdout.write(_indent(r.explain(k=max(args.top, 5), text=item.text)) + "\n")
+            if explanation and fmt == "table":
+                sys.stdout.write(_indent(explanation) + "\n")
     except (ModelFormatError, KeyError) as exc:
         log.error("%s", exc.args[0] if isinstance(exc, KeyError) else exc)
         return EXIT_USAGE

@@ -201,8 +201,8 @@ class TrustModel:
         raw = path.read_bytes()
         try:
             doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelFormatError(f"{path}: not a credibly model (not UTF-8 JSON: {exc})") from None
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            raise ModelFormatError(f"{path}: not a credibly model (not valid UTF-8 JSON: {type(exc).__name__})") from None
         return cls.from_document(doc, str(path))
 
     @classmethod

@@ -1,9 +1,15 @@
-"""Text -> one parse -> every extractor -> features, family strengths, evidence."""
+"""Text -> one parse -> every extractor -> features, family strengths, evidence.
+
+Family values (``Analysis.families``, ``Result.families``): each extractor's rule strength in
+[0, 1]; for ``ai_generated`` and ``translation`` the rule strength is combined with the trained,
+calibrated family head (:mod:`credibly.heads`) as ``noisy_or(head, rule)``. ``Analysis.rules``
+keeps the rule strengths alone. Without a heads file the families are the rule strengths.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .document import Document, parse
 from .extractors import FAMILIES, registered
@@ -16,8 +22,11 @@ __all__ = ["Analysis", "analyse", "feature_names", "model_inputs"]
 class Analysis:
     doc: Document
     features: dict[str, float]
+    #: the family values: rule strength, combined with the family head where one is trained
     families: dict[str, float | None]
     evidence: list[Evidence]
+    #: the extractors' rule strengths alone
+    rules: dict[str, float | None] = field(default_factory=dict)
 
 
 def feature_names() -> list[str]:
@@ -26,23 +35,29 @@ def feature_names() -> list[str]:
 
 
 def analyse(text: str, language: str | None = None) -> Analysis:
+    from .heads import HEAD_FAMILIES, combine, family_probability  # lazy: python -m credibly.heads
+
     doc = parse(text, language)
     features: dict[str, float] = {}
-    families: dict[str, float | None] = {}
+    rules: dict[str, float | None] = {}
     evidence: list[Evidence] = []
     for ex in registered():
         out = ex(doc)
         features.update(out.features)
         if ex.family in FAMILIES:
             s = out.strength
-            families[ex.family] = None if s is None or math.isnan(s) else min(max(float(s), 0.0), 1.0)
+            rules[ex.family] = None if s is None or math.isnan(s) else min(max(float(s), 0.0), 1.0)
         evidence.extend(out.evidence)
     evidence.sort(key=lambda e: (e.start, e.end, e.family, e.kind))
-    return Analysis(doc, features, families, evidence)
+    families = dict(rules)
+    for fam in HEAD_FAMILIES:
+        if fam in families:
+            families[fam] = combine(family_probability(fam, doc.language, features), rules[fam])
+    return Analysis(doc, features, families, evidence, rules)
 
 
 def model_inputs(analysis: Analysis) -> dict[str, float]:
-    """Features plus family strengths (``family.<name>``), the model's input space."""
+    """Features plus family values (``family.<name>``), the model's input space."""
     inputs = dict(analysis.features)
     for fam, s in analysis.families.items():
         inputs[f"family.{fam}"] = math.nan if s is None else s

@@ -281,6 +281,7 @@ SIGN_POLICY: tuple[tuple[str, int], ...] = (
     ("attribution_v1.", +1),
     ("hedging_v1.boosters_per_1k", -1),
     ("hedging_v1.weasel", -1),
+    ("hedging_v1.sensational_per_1k", -1),
     ("hedging_v1.unsourced_predictions_per_1k", -1),
     ("hedging_v1.", 0),
     ("translation_v1.", -1),

@@ -1,7 +1,7 @@
 """Hedging: hedges, boosters, weasel/anonymous claims and confident unsourced predictions.
 
 Lexicon sections read (``features/hedging/<lang>.txt``): ``hedge``, ``booster``,
-``weasel``, ``prediction``; patterns (``<lang>.patterns``): ``future_year`` (a future
+``weasel``, ``prediction``, ``sensational``; patterns (``<lang>.patterns``): ``future_year`` (a future
 marker followed by a year in one clause: "will dominate by 2027").
 A prediction is *unsourced* when its sentence carries no attribution cue
 (``attribution/report_verb`` or ``attribution/publication_cue``).
@@ -23,6 +23,7 @@ FEATURES = (
     "unsourced_predictions_per_1k",
     "hedged_sentence_share",
     "weasel_sentence_share",
+    "sensational_per_1k",
 )
 
 
@@ -44,6 +45,8 @@ def extract(doc: Document) -> Extraction:
     evidence = [hit_evidence(doc, FAMILY, "hedge", h) for h in hedges]
     evidence += [hit_evidence(doc, FAMILY, "booster", h) for h in boosters]
     evidence += [hit_evidence(doc, FAMILY, "weasel", h) for h in weasels]
+    sensational = doc.hits_of(FAMILY, "sensational")
+    evidence += [hit_evidence(doc, FAMILY, "sensational", h) for h in sensational]
 
     # predictions: lexicon phrases, plus a future marker with a future year in one sentence
     pred_spans: dict[int, tuple[int, int]] = {}
@@ -73,6 +76,7 @@ def extract(doc: Document) -> Extraction:
         "unsourced_predictions_per_1k": per_1k(unsourced, n),
         "hedged_sentence_share": sum(hedged) / n_sent,
         "weasel_sentence_share": sum(weasel_mask) / n_sent,
+        "sensational_per_1k": per_1k(len(sensational), n),
     }
     strength = noisy_or(
         saturate(feats["weasels_per_1k"], 4.0),
