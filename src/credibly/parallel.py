@@ -222,6 +222,13 @@ def init_worker(model_json: str | None = None, features: bool = True) -> None:
     else:
         _MODEL = TrustModel.from_document(json.loads(model_json), "<model sent to worker>")
     _FEATURES = features
+    if multiprocessing.parent_process() is not None:
+        # a worker: what it holds now (inherited from a forked parent: lexicons, language
+        # model, word lists) lives as long as it does; keep the cyclic GC from walking
+        # (and copy-on-write duplicating) it on every full collection
+        import gc
+
+        gc.freeze()
 
 
 def _model() -> TrustModel:

@@ -116,16 +116,22 @@ def extract(doc: Document) -> Extraction:
                 return i, i + 2
         return None
 
+    # a reporting verb inside a weasel phrase ("reports suggest") attributes to nobody
+    weasel_at = {i for h in doc.hits_of("hedging", "weasel") for i in range(h.first, h.last)}
     named = anonymous = 0
-    verb_sentences: set[int] = set()
+    verb_sentences: set[int] = set()  # sentences whose claim is tied to an identified source
     verb_tokens: list[int] = []
+    n_verbs = 0
     for h in verbs:
-        verb_sentences.add(doc.sentence_of[h.first])
+        if any(i in weasel_at for i in range(h.first, h.last)):
+            continue
+        n_verbs += 1
         verb_tokens.append(h.first)
         evidence.append(hit_evidence(doc, FAMILY, "reporting_verb", h))
         who = name_near(h.first, h.last)
         if who is not None:
             named += 1
+            verb_sentences.add(doc.sentence_of[h.first])
             kind = "pronoun_source" if doc.folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
             evidence.append(token_evidence(doc, FAMILY, kind, *who))
         else:
@@ -137,8 +143,8 @@ def extract(doc: Document) -> Extraction:
     anonymous = max(anonymous, len(anon_src))
     for h in pubs:
         evidence.append(hit_evidence(doc, FAMILY, "cited_publication", h))
-    for sentence_first in (h.first for h in pubs):
-        verb_sentences.add(doc.sentence_of[sentence_first])
+    for h in pubs:
+        verb_sentences.add(doc.sentence_of[h.first])
     urls = 0
     url_re = load_patterns(FAMILY, "xx").get("url")
     if url_re is not None:
@@ -174,7 +180,7 @@ def extract(doc: Document) -> Extraction:
     feats = {
         "quotes_per_1k": per_1k(quotes, n),
         "attributed_quote_share": attributed_quotes / quotes if quotes else 0.0,
-        "report_verbs_per_1k": per_1k(len(verbs), n),
+        "report_verbs_per_1k": per_1k(n_verbs, n),
         "named_sources_per_1k": per_1k(named, n),
         "anonymous_sources_per_1k": per_1k(anonymous, n),
         "publications_per_1k": per_1k(len(pubs) + urls, n),
