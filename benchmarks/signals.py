@@ -21,6 +21,12 @@ cross-validation inside the train side, ``--split test`` fits on the whole train
 and scores the test side. Groups keep the human and machine versions of one article
 (XSum prefix, Wikipedia title) or of one WMT window on the same side.
 
+For translation and ai_generated the *family value* (``Result.families``: the rule strength
+combined with the shipped family head, see :mod:`credibly.heads`) is reported beside the rule
+strength alone (``Analysis.rules``). The heads are trained by ``python -m credibly.heads`` on
+the train side of the same splits (the split functions live in ``credibly.heads``), so the test
+side stays held out; ``--heads FILE`` scores with another heads file (with ``--no-write``).
+
 Usage::
 
     python benchmarks/signals.py                      # every family, --split test
@@ -55,7 +61,16 @@ import numpy as np
 
 from credibly import heads as family_heads
 from credibly.errors import CrediblyError
-from credibly.heads import WMT_PAIRS, WMT_WINDOW, XSUM_FILES, in_test, schaaff_docs, wmt_side, wmt_windows, xsum_docs
+from credibly.heads import (  # the splits shared with the family heads' training
+    WMT_PAIRS,
+    WMT_WINDOW,
+    XSUM_FILES,
+    in_test,
+    schaaff_docs,
+    wmt_side,
+    wmt_windows,
+    xsum_docs,
+)
 from credibly.pipeline import Analysis, analyse, feature_names
 
 ROOT = Path(__file__).resolve().parents[1]
