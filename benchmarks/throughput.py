@@ -434,7 +434,11 @@ def measure_jobs(docs: list[str], jobs: int, repeats: int) -> dict[str, Any]:
 
 
 def profile(docs: list[str], out_path: Path) -> str:
-    from pyinstrument import Profiler
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        log("--profile needs pyinstrument (pip install pyinstrument); skipped")
+        return ""
 
     import credibly
 

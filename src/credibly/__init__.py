@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import sys as _sys
 
 from .api import Result, Signal, score, score_frame, score_many
 from .errors import (
@@ -41,12 +42,18 @@ __all__ = [
     "UnsupportedLanguageError",
     "ModelFormatError",
     "LexiconFormatError",
+    "register_accessor",
     "__version__",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-try:  # the DataFrame accessor, when pandas is importable
-    from . import accessor as _accessor  # noqa: F401
-except ImportError:  # pragma: no cover - pandas is a dependency
-    pass
+def register_accessor() -> None:
+    """Register ``df.credibly`` (imports pandas). Done automatically when pandas was
+    imported before credibly, and by :func:`score_frame`; pandas is not imported at
+    ``import credibly`` otherwise (it costs about 80 MB a process)."""
+    from . import accessor  # noqa: F401
+
+
+if "pandas" in _sys.modules:
+    register_accessor()

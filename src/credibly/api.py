@@ -259,6 +259,8 @@ def score_frame(
     """
     import pandas as pd
 
+    from . import accessor  # noqa: F401  (registers df.credibly)
+
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"score_frame() takes a pandas DataFrame, got {type(df).__name__}")
     if text_column not in df.columns:
@@ -274,7 +276,8 @@ def score_frame(
         rows = score_rows_parallel(texts, langs, model=m, features=features, n_jobs=n_jobs)
     else:
         rows = [_score_row(t, lg, m, features) for t, lg in zip(texts, langs)]
-    out = pd.DataFrame(rows, index=df.index)
+    columns = list(result_row(failed("-"), features=features))
+    out = pd.DataFrame(rows, index=df.index, columns=columns)
     clash = [c for c in out.columns if c in df.columns]
     if clash:
         out = out.rename(columns={c: f"credibly_{c}" for c in clash})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
 import re
 import unicodedata
@@ -26,11 +27,12 @@ log = logging.getLogger(__name__)
 #: documents longer than this are scored on their first MAX_CHARS characters
 MAX_CHARS = 1_000_000
 #: characters given to the language identifier
-_LANG_SAMPLE = 4_000
+_LANG_SAMPLE = 1_000
 
 # A word: letters/digits, with internal apostrophes or hyphens. Linear: the
 # separators are not word characters, so there is no ambiguity to backtrack over.
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _LINE_RE = re.compile(r"[^\n]+")
 # sentence-final punctuation, closing marks, then whitespace (bounded: linear)
 _BOUNDARY_RE = re.compile(r"[.!?…]{1,10}[\"'”’»«)\]]{0,3}[ \t\u00a0]{1,20}")
@@ -98,8 +100,7 @@ def _identifier():
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code and confidence, ``("und", 0.0)`` when the text has too few letters."""
     sample = text[:_LANG_SAMPLE]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    if letters < 20:
+    if sum(1 for _ in itertools.islice(_LETTER_RE.finditer(sample), 20)) < 20:
         return "und", 0.0
     lang, conf = _identifier().classify(sample)
     return str(lang), float(conf)

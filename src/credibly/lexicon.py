@@ -19,6 +19,12 @@ __all__ = ["Hit", "PhraseMatcher", "matcher_for", "FAMILIES_WITH_LEXICONS"]
 #: families whose lexicons are compiled into the per-language matcher
 FAMILIES_WITH_LEXICONS = ("language", "hedging", "attribution", "translation", "ai_generated", "boilerplate")
 
+#: sections that no extractor reads through Document.hits_of (they are used as word
+#: sets): compiled into the matcher they made ~90% of all hits, all thrown away
+WORD_SET_ONLY = frozenset(
+    {("language", "stopword"), ("language", "abbreviation"), ("language", "calendar"),
+     ("language", "script"), ("translation", "function_word")}
+)
 _MEMO_LIMIT = 200_000
 
 
@@ -156,5 +162,7 @@ def matcher_for(language: str) -> PhraseMatcher:
         except UnsupportedLanguageError:
             continue
         for section, items in lex.items():
+            if (family, section) in WORD_SET_ONLY:
+                continue  # read as word sets (extractors._util.word_set), never as hits
             entries[(family, section)] = items
     return PhraseMatcher(entries)

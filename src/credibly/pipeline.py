@@ -1,8 +1,9 @@
 """Text -> one parse -> every extractor -> features, family strengths, evidence.
 
 Family values (``Analysis.families``, ``Result.families``): each extractor's rule strength in
-[0, 1]; for ``ai_generated`` and ``translation`` the rule strength is combined with the trained,
-calibrated family head (:mod:`credibly.heads`) as ``noisy_or(head, rule)``. ``Analysis.rules``
+[0, 1]; for a family with a shipped head in ``models/family_heads.json`` (``ai_generated``;
+``translation`` would be combined the same way once a head passes the training gate) the value is
+``noisy_or(head, rule)``, a calibrated probability (:mod:`credibly.heads`). ``Analysis.rules``
 keeps the rule strengths alone. Without a heads file the families are the rule strengths.
 """
 

@@ -36,23 +36,25 @@ _COMMON_ZIPF = 4.5  # a capitalised word more frequent than this is a common nou
 def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, int]], set[str]]:
     """Runs of >= 2 capitalised non-stopword tokens inside one sentence (likely names)."""
     runs: list[tuple[int, int]] = []
-    i, n = 0, doc.n_words
-    while i < n:
-        if doc.is_capitalized(i) and doc.folded[i] not in stop and not doc.tokens[i].isupper():
-            j = i + 1
-            while (
-                j < n
-                and doc.sentence_of[j] == doc.sentence_of[i]
-                and doc.is_capitalized(j)
-                and doc.folded[j] not in stop
-                and doc.text[doc.ends[j - 1] : doc.starts[j]] == " "
-            ):
-                j += 1
-            if j - i >= 2:
-                runs.append((i, j))
-            i = j
-        else:
-            i += 1
+    tokens, folded, sent, text, starts, ends = doc.tokens, doc.folded, doc.sentence_of, doc.text, doc.starts, doc.ends
+    n = doc.n_words
+    resume = 0
+    # only capitalised tokens can start a run: visit those, not every token
+    for i in [k for k, t in enumerate(tokens) if t[:1].isupper()]:
+        if i < resume or folded[i] in stop or tokens[i].isupper():
+            continue
+        j = i + 1
+        while (
+            j < n
+            and sent[j] == sent[i]
+            and tokens[j][:1].isupper()
+            and folded[j] not in stop
+            and text[ends[j - 1] : starts[j]] == " "
+        ):
+            j += 1
+        if j - i >= 2:
+            runs.append((i, j))
+        resume = j
     surnames = {doc.folded[j - 1] for _, j in runs}
     return runs, surnames
 

@@ -52,9 +52,9 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
     """
     stop = word_set("language", doc.language, "stopword") if doc.supported else frozenset()
     seen_exact: dict[tuple[str, ...], int] = {}
-    index: dict[int, list[int]] = defaultdict(list)
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     stem_index: dict[str, list[int]] = defaultdict(list)
-    shingles: dict[int, set[int]] = {}
+    shingles: dict[int, set[tuple[str, ...]]] = {}
     stems: dict[int, set[str]] = {}
     out: list[tuple[int, int, bool]] = []
     for p, para in enumerate(doc.paragraphs):
@@ -66,7 +66,7 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
             out.append((p, earlier, True))
             continue
         seen_exact[toks] = p
-        sh = {hash(toks[k : k + _SHINGLE]) for k in range(len(toks) - _SHINGLE + 1)}
+        sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
         st = _content_stems(doc, para, stop)
         counts: dict[int, int] = defaultdict(int)
         for h in sh:

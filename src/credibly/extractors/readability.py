@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import statistics
+from collections import Counter
 
 from ..document import Document
 from .base import Extraction, register
@@ -60,12 +61,26 @@ def _mattr(tokens: list[str]) -> float:
     if n <= _TTR_WINDOW:
         return len(set(tokens)) / max(n, 1)
     starts = range(0, n - _TTR_WINDOW + 1, max(1, (n - _TTR_WINDOW) // 100 or 1))
-    total = 0.0
-    k = 0
-    for i in starts:
-        total += len(set(tokens[i : i + _TTR_WINDOW])) / _TTR_WINDOW
-        k += 1
-    return total / k
+    if starts.step >= _TTR_WINDOW // 2:  # windows barely overlap: a set per window is cheapest
+        return sum(len(set(tokens[i : i + _TTR_WINDOW])) / _TTR_WINDOW for i in starts) / len(starts)
+    # overlapping windows: slide one count table (each token enters and leaves once)
+    counts: dict[str, int] = {}
+    for t in tokens[:_TTR_WINDOW]:
+        counts[t] = counts.get(t, 0) + 1
+    total = len(counts) / _TTR_WINDOW
+    prev = 0
+    for i in starts[1:]:
+        for t in tokens[prev:i]:
+            c = counts[t] - 1
+            if c:
+                counts[t] = c
+            else:
+                del counts[t]
+        for t in tokens[prev + _TTR_WINDOW : i + _TTR_WINDOW]:
+            counts[t] = counts.get(t, 0) + 1
+        total += len(counts) / _TTR_WINDOW
+        prev = i
+    return total / len(starts)
 
 
 @register("readability_v1", FAMILY, FEATURES, language_dependent=False)
@@ -80,13 +95,14 @@ def extract(doc: Document) -> Extraction:
     if doc.language in _FLESCH and words:
         base, a, b = _FLESCH[doc.language]
         sample = words[:5000]
-        syl = sum(_syllables(w.casefold(), doc.language) for w in sample)
-        asl = statistics.fmean(sents) if sents else float(n)
+        lang = doc.language
+        syl = sum(c * _syllables(w.casefold(), lang) for w, c in Counter(sample).items())
+        asl = sum(sents) / len(sents) if sents else float(n)
         flesch = base - a * asl - b * syl / len(sample)
     feats = {
         "log_words": math.log10(max(n, 1)),
-        "mean_sentence_tokens": statistics.fmean(sents) if sents else float(n),
-        "mean_word_chars": statistics.fmean(len(w) for w in words) if words else 0.0,
+        "mean_sentence_tokens": sum(sents) / len(sents) if sents else float(n),
+        "mean_word_chars": sum(map(len, words)) / len(words) if words else 0.0,
         "type_token_ratio": _mattr(doc.folded),
         "caps_token_share": caps / len(words) if words else 0.0,
         "exclamations_per_sentence": excl / max(len(doc.sentences), 1),

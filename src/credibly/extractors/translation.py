@@ -11,6 +11,7 @@ document's language), units (``<lang>.patterns``), calques and foreign lines
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 
 from ..document import Document
@@ -40,8 +41,13 @@ _NAME_MAX_ZIPF = 3.5  # a word more frequent than this is a common word, not a n
 _LATIN_LAST = 0x24F  # end of Latin Extended-B
 
 
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024F\u1E00-\u1EFF]")
+
+
 def _mostly_other_script(text: str, start: int, end: int) -> bool:
     """More than half of the letters of text[start:end] are outside the Latin script."""
+    if _NON_LATIN_LETTER.search(text, start, min(end, start + 2000)) is None:
+        return False  # no letter outside the Latin script (almost every line): no loop
     letters = other = 0
     for ch in text[start : min(end, start + 2000)]:
         if ch.isalpha():
