@@ -52,6 +52,18 @@ def _news_rows(shared: Path) -> list[dict[str, Any]]:
     return rows
 
 
+_TEXTSTAT_METRICS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "gunning_fog",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "avg_sentence_length",
+    "avg_syllables_per_word",
+    "lexicon_count",
+)
+
+
 def _textstat_features(texts: list[str], langs: list[str]) -> np.ndarray:
     from textstat.textstat import textstatistics
 
@@ -63,19 +75,13 @@ def _textstat_features(texts: list[str], langs: list[str]) -> np.ndarray:
             ts = inst[lang] = textstatistics()
             ts.set_lang(lang)
         sample = text[:20000]
-        try:
-            row = [
-                ts.flesch_reading_ease(sample),
-                ts.flesch_kincaid_grade(sample),
-                ts.gunning_fog(sample),
-                ts.coleman_liau_index(sample),
-                ts.automated_readability_index(sample),
-                ts.avg_sentence_length(sample),
-                ts.avg_syllables_per_word(sample),
-                math.log1p(ts.lexicon_count(sample)),
-            ]
-        except Exception:  # textstat raises on odd inputs; a baseline row then is missing
-            row = [math.nan] * 8
+        row = []
+        for metric in _TEXTSTAT_METRICS:
+            try:  # some metrics have no rules for some languages (gunning_fog in German)
+                v = float(getattr(ts, metric)(sample))
+                row.append(math.log1p(v) if metric == "lexicon_count" else v)
+            except Exception:
+                row.append(math.nan)
         out.append(row)
     return np.array(out, dtype=float)
 
@@ -91,7 +97,9 @@ def _fit_baselines(texts: list[str], y: np.ndarray, ts: np.ndarray):
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=300_000, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000),
     ).fit(texts, y)
-    textstat = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=1000)).fit(ts, y)
+    textstat = make_pipeline(
+        SimpleImputer(keep_empty_features=True), StandardScaler(), LogisticRegression(max_iter=1000)
+    ).fit(ts, y)
     return tfidf, textstat
 
 
@@ -287,7 +295,7 @@ def run(args) -> int:
     if not (shared / "corpora" / "news.jsonl.gz").is_file():
         print(f"credibly evaluate: no corpora/news.jsonl.gz under {shared}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
+    logging.getLogger("credibly").setLevel(logging.INFO)
     cache = Path(args.cache) if args.cache else None
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
