@@ -149,7 +149,6 @@ def parse(text: str, language: str | None = None) -> Document:
     folded = [t.casefold().replace("’", "'") for t in tokens]
 
     # paragraphs: non-empty lines
-    n = len(tokens)
     paragraphs: list[Span] = []
     for m in _LINE_RE.finditer(work):
         if m.group().isspace():

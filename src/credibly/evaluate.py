@@ -16,7 +16,6 @@ false-positive check. Needs the ``train`` extra.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math

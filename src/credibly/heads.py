@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelFormatError
-from .model import LinearHead, _canonical
+from .model import LinearHead, open_envelope, read_envelope, write_envelope
 from .resources import data_path
 
 log = logging.getLogger(__name__)
@@ -156,45 +156,19 @@ class FamilyHeads:
         if path.suffix != ".json":
             path.mkdir(parents=True, exist_ok=True)
             path = path / HEADS_FILENAME
-        payload = self.to_payload()
-        doc = {
-            "format": HEADS_FORMAT,
-            "format_version": HEADS_FORMAT_VERSION,
-            "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
-            "payload": payload,
-        }
-        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return path
+        return write_envelope(path, HEADS_FORMAT, HEADS_FORMAT_VERSION, self.to_payload())
 
     @classmethod
     def from_file(cls, path: str | Path) -> "FamilyHeads":
         path = Path(path)
         if path.is_dir():
             path = path / HEADS_FILENAME
-        if not path.is_file():
-            raise ModelFormatError(f"no family heads file at {path}")
-        if path.stat().st_size > _MAX_BYTES:
-            raise ModelFormatError(f"{path}: {path.stat().st_size} bytes is too large for a family heads file")
-        try:
-            doc = json.loads(path.read_bytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelFormatError(f"{path}: not a credibly family heads file (not UTF-8 JSON: {exc})") from None
+        doc = read_envelope(path, "family heads")
         return cls.from_document(doc, str(path))
 
     @classmethod
     def from_document(cls, doc: Any, where: str = "<family heads>") -> "FamilyHeads":
-        if not isinstance(doc, dict) or doc.get("format") != HEADS_FORMAT:
-            raise ModelFormatError(f"{where}: not a credibly family heads file (format is not {HEADS_FORMAT!r})")
-        if doc.get("format_version") != HEADS_FORMAT_VERSION:
-            raise ModelFormatError(
-                f"{where}: family heads format version {doc.get('format_version')!r} is not supported "
-                f"(this credibly reads {HEADS_FORMAT_VERSION})"
-            )
-        payload = doc.get("payload")
-        if not isinstance(payload, dict):
-            raise ModelFormatError(f"{where}: family heads file has no payload")
-        if hashlib.sha256(_canonical(payload)).hexdigest() != doc.get("sha256"):
-            raise ModelFormatError(f"{where}: checksum mismatch: the family heads file was modified or corrupted")
+        payload = open_envelope(doc, HEADS_FORMAT, HEADS_FORMAT_VERSION, where, "family heads")
         try:
             raw = payload["heads"]
             if not isinstance(raw, dict):

@@ -36,6 +36,47 @@ def _canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
+# -- the signed JSON envelope shared by every data file credibly loads -------------------
+def envelope(fmt: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """``{"format", "format_version", "sha256", "payload"}`` with the payload's checksum."""
+    return {"format": fmt, "format_version": version, "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
+            "payload": payload}
+
+
+def write_envelope(path: Path, fmt: str, version: int, payload: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(envelope(fmt, version, payload), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_envelope(path: Path, what: str) -> Any:
+    """Parse a JSON file of at most 20 MB; any failure is a :class:`ModelFormatError`.
+    JSON parsing builds numbers, strings, lists and dicts only: nothing can run."""
+    if not path.is_file():
+        raise ModelFormatError(f"no {what} file at {path}")
+    if path.stat().st_size > _MAX_BYTES:
+        raise ModelFormatError(f"{path}: {path.stat().st_size} bytes is too large for a credibly {what}")
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise ModelFormatError(f"{path}: not a credibly {what} (not valid UTF-8 JSON: {type(exc).__name__})") from None
+
+
+def open_envelope(doc: Any, fmt: str, version: int, where: str, what: str) -> dict[str, Any]:
+    """Check format, version and checksum of a parsed envelope; return its payload."""
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise ModelFormatError(f"{where}: not a credibly {what} (format is not {fmt!r})")
+    if doc.get("format_version") != version:
+        raise ModelFormatError(
+            f"{where}: {what} format version {doc.get('format_version')!r} is not supported (this credibly reads {version})"
+        )
+    payload = doc.get("payload")
+    if not isinstance(payload, dict):
+        raise ModelFormatError(f"{where}: credibly {what} has no payload")
+    if hashlib.sha256(_canonical(payload)).hexdigest() != doc.get("sha256"):
+        raise ModelFormatError(f"{where}: checksum mismatch: the {what} was modified or corrupted")
+    return payload
+
+
 @dataclass
 class LinearHead:
     """One linear, Platt-calibrated scorer: standardise -> dot product -> a*x + b."""
@@ -179,46 +220,22 @@ class TrustModel:
         if path.suffix != ".json":
             path.mkdir(parents=True, exist_ok=True)
             path = path / MODEL_FILENAME
-        payload = self.to_payload()
-        doc = {
-            "format": MODEL_FORMAT,
-            "format_version": MODEL_FORMAT_VERSION,
-            "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
-            "payload": payload,
-        }
-        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        return path
+        return write_envelope(path, MODEL_FORMAT, MODEL_FORMAT_VERSION, self.to_payload())
+
+    def document(self) -> dict[str, Any]:
+        """The model as the parsed JSON of its file (for sending to worker processes)."""
+        return envelope(MODEL_FORMAT, MODEL_FORMAT_VERSION, self.to_payload())
 
     @classmethod
     def from_file(cls, path: str | Path) -> "TrustModel":
         path = Path(path)
         if path.is_dir():
             path = path / MODEL_FILENAME
-        if not path.is_file():
-            raise ModelFormatError(f"no model file at {path}")
-        if path.stat().st_size > _MAX_BYTES:
-            raise ModelFormatError(f"{path}: {path.stat().st_size} bytes is too large for a credibly model")
-        raw = path.read_bytes()
-        try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-            raise ModelFormatError(f"{path}: not a credibly model (not valid UTF-8 JSON: {type(exc).__name__})") from None
-        return cls.from_document(doc, str(path))
+        return cls.from_document(read_envelope(path, "model"), str(path))
 
     @classmethod
     def from_document(cls, doc: Any, where: str = "<model>") -> "TrustModel":
-        if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
-            raise ModelFormatError(f"{where}: not a credibly model (format is not {MODEL_FORMAT!r})")
-        if doc.get("format_version") != MODEL_FORMAT_VERSION:
-            raise ModelFormatError(
-                f"{where}: model format version {doc.get('format_version')!r} is not supported "
-                f"(this credibly reads {MODEL_FORMAT_VERSION})"
-            )
-        payload = doc.get("payload")
-        if not isinstance(payload, dict):
-            raise ModelFormatError(f"{where}: model has no payload")
-        if hashlib.sha256(_canonical(payload)).hexdigest() != doc.get("sha256"):
-            raise ModelFormatError(f"{where}: checksum mismatch: the model file was modified or corrupted")
+        payload = open_envelope(doc, MODEL_FORMAT, MODEL_FORMAT_VERSION, where, "model")
         try:
             heads_raw = payload["heads"]
             if not isinstance(heads_raw, dict) or "*" not in heads_raw:

@@ -30,7 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
-from .model import MODEL_FORMAT, MODEL_FORMAT_VERSION, TrustModel, _canonical
+from .model import TrustModel
 
 __all__ = [
     "imap_ordered",
@@ -199,16 +199,7 @@ def _imap_serial(fn, iterable, initializer, initargs, send, with_input) -> Itera
 
 def model_document(model: TrustModel) -> str:
     """The model as the JSON text of a model file (format, version, checksum, payload)."""
-    payload = model.to_payload()
-    import hashlib
-
-    doc = {
-        "format": MODEL_FORMAT,
-        "format_version": MODEL_FORMAT_VERSION,
-        "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
-        "payload": payload,
-    }
-    return json.dumps(doc, sort_keys=True)
+    return json.dumps(model.document(), sort_keys=True)
 
 
 def init_worker(model_json: str | None = None, features: bool = True) -> None:

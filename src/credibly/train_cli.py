@@ -58,7 +58,7 @@ def _read_table(path: Path):
 def train_on_table(df, text_column: str, label_column: str, group_column: str | None, language_column: str | None,
                    out: Path, C: float = 0.1, jobs: int = 1) -> dict[str, Any]:
     from . import train as T
-    from .model import TrustModel
+
 
     for col in [text_column, label_column] + [c for c in (group_column, language_column) if c]:
         if col not in df.columns:

@@ -204,7 +204,7 @@ def _run_together(doc: Document, freq: dict[str, float], function_words: frozens
                     break
         if cut < 2:
             continue
-        left, right = tok[:cut], tok[cut:]
+        right = tok[cut:]
         if len(right) < 3 or freq.get(doc.folded[i], 0.0) >= 1.5:
             continue
         r = right.casefold()
