@@ -216,6 +216,10 @@ def cmd_score(args) -> int:
             if not r.ok:
                 failed_rows += 1
             row = _row(item.source, r, args.top, args.features, args.evidence)
+            # how the input was read: detected encoding, HTML markup stripped, bytes cut
+            row["encoding"] = item.extra.get("encoding")
+            row["html_chars_removed"] = item.extra.get("html_chars_removed")
+            row["truncated"] = bool(item.extra.get("truncated_bytes")) or bool(r.truncated)
             explanation = r.explain(k=max(args.top, 5), text=item.text) if args.explain and r.ok else None
             if args.explain and fmt != "table":
                 row["explanation"] = explanation  # machine formats stay one row per input
