@@ -43,6 +43,19 @@ def _content_stems(doc: Document, para, stop: frozenset[str]) -> set[str]:
     return out
 
 
+def _index_and_count(keys, index: dict, p: int) -> dict[int, int]:
+    """Add paragraph ``p`` under each key; count the keys each earlier paragraph shares
+    with it (keys in more than _COMMON_SHINGLE paragraphs are not informative)."""
+    counts: dict[int, int] = defaultdict(int)
+    for key in keys:
+        posting = index[key]
+        if len(posting) <= _COMMON_SHINGLE:
+            for q in posting:
+                counts[q] += 1
+        posting.append(p)
+    return counts
+
+
 def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
     """(paragraph index, earlier paragraph index, exact?) for every repeated paragraph.
 
@@ -68,20 +81,8 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
         seen_exact[toks] = p
         sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
         st = _content_stems(doc, para, stop)
-        counts: dict[int, int] = defaultdict(int)
-        for h in sh:
-            posting = index[h]
-            if len(posting) <= _COMMON_SHINGLE:
-                for q in posting:
-                    counts[q] += 1
-            posting.append(p)
-        stem_counts: dict[int, int] = defaultdict(int)
-        for x in st:
-            posting = stem_index[x]
-            if len(posting) <= _COMMON_SHINGLE:
-                for q in posting:
-                    stem_counts[q] += 1
-            posting.append(p)
+        counts = _index_and_count(sh, index, p)
+        stem_counts = _index_and_count(st, stem_index, p)
         best, best_share = -1, 0.0
         if para.last - para.first >= _MIN_NEAR_TOKENS:
             for q, c in counts.items():
