@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import CrediblyError, InputError
-from .extractors import FAMILIES
+from .errors import CrediblyError
+from .extractors import FAMILIES, evidence_feeds
 from .extractors.base import Evidence
 from .model import TrustModel, default_model, load_model
 from .pipeline import analyse, feature_names, model_inputs
@@ -97,14 +97,15 @@ class Result:
         text = self.text if text is None else text
         if self.error:
             return f"not scored: {self.error}"
+        total = sum(self.contributions.values())
         lines = [
-            f"trust {self.trust:.3f} (language {self.language}); logit = {self.base:+.2f} base"
-            + "".join(f" {c:+.2f}" for c in list(self.contributions.values())[:0])
+            f"trust {self.trust:.3f} (language {self.language}); logit {self.base + total:+.2f} = "
+            f"base {self.base:+.2f} + contributions {total:+.2f}"
         ]
         for s in self.signals(k):
             lines.append(f"  {s.contribution:+.3f}  {s.label()} = {s.value:.3g}")
             shown = 0
-            for e in self.evidence_for(s.family):
+            for e in (e for e in self.evidence if evidence_feeds(e.family, e.kind, s.feature)):
                 if shown == 3:
                     break
                 snippet = e.text if text is None else text[max(0, e.start - context) : e.end + context]
@@ -296,5 +297,5 @@ def _score_row(text: Any, lang: Any, m: TrustModel, features: bool) -> dict[str,
     try:
         r = score(text, lang, model=m)
     except (CrediblyError, TypeError, ValueError) as exc:
-        r = failed(_error_text(exc) if not isinstance(exc, InputError) else _error_text(exc))
+        r = failed(_error_text(exc))
     return result_row(r, features=features)
