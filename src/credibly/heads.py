@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelFormatError
-from .model import LinearHead, open_envelope, read_envelope, write_envelope
+from .model import LinearHead, open_envelope, require_features, read_envelope, write_envelope
 from .resources import data_path
 
 log = logging.getLogger(__name__)
@@ -133,13 +133,7 @@ class FamilyHeads:
 
     def check_features(self, known: Iterable[str]) -> None:
         """Raise if a head needs a feature this version of credibly does not compute."""
-        inputs = set(known)
-        missing = [f for f in self.features if f not in inputs]
-        if missing:
-            raise ModelFormatError(
-                "family heads need features this credibly does not compute (trained with another "
-                f"extractor version? retrain with python -m credibly.heads): {', '.join(missing[:8])}"
-            )
+        require_features(self.features, known, "family heads", " retrain with python -m credibly.heads")
 
     # -- persistence ------------------------------------------------------------------
     def to_payload(self) -> dict[str, Any]:

@@ -36,6 +36,26 @@ def _canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
+def apply_transforms(values: np.ndarray, transforms: list[str]) -> np.ndarray:
+    """A copy of ``values`` (last axis = features) with ``log1p`` applied where asked."""
+    x = np.array(values, dtype=float)
+    logm = np.fromiter((t == "log1p" for t in transforms), dtype=bool, count=len(transforms))
+    if logm.any():
+        x[..., logm] = np.log1p(np.clip(x[..., logm], 0.0, None))
+    return x
+
+
+def require_features(needed: list[str], known: Any, what: str, hint: str = "") -> None:
+    """Raise :class:`ModelFormatError` if ``needed`` holds a feature not in ``known``."""
+    inputs = set(known)
+    missing = [f for f in needed if f not in inputs]
+    if missing:
+        raise ModelFormatError(
+            f"{what} needs features this credibly does not compute (trained with another "
+            f"extractor version?{hint}): {', '.join(missing[:8])}"
+        )
+
+
 # -- the signed JSON envelope shared by every data file credibly loads -------------------
 def envelope(fmt: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
     """``{"format", "format_version", "sha256", "payload"}`` with the payload's checksum."""
@@ -98,10 +118,7 @@ class LinearHead:
             self.reference = np.zeros(len(self.features))
 
     def _z(self, values: np.ndarray) -> np.ndarray:
-        x = values.astype(float, copy=True)
-        logm = np.array([t == "log1p" for t in self.transforms], dtype=bool)
-        if logm.any():
-            x[..., logm] = np.log1p(np.clip(x[..., logm], 0.0, None))
+        x = apply_transforms(values, self.transforms)
         z = np.clip((x - self.mean) / self.scale, -_Z_CLIP, _Z_CLIP)
         return np.where(np.isnan(z), self.reference, z)  # missing: contributes nothing
 
@@ -250,13 +267,7 @@ class TrustModel:
 
     def check_features(self, known: list[str]) -> None:
         """Raise if the model needs a feature this version of credibly does not compute."""
-        inputs = set(known)
-        missing = [f for f in self.features if f not in inputs]
-        if missing:
-            raise ModelFormatError(
-                "model needs features this credibly does not compute (trained with another "
-                f"extractor version?): {', '.join(missing[:8])}"
-            )
+        require_features(self.features, known, "model")
 
 
 def load_model(path: str | Path | None = None) -> TrustModel:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import LinearHead, TrustModel
+from .model import LinearHead, TrustModel, apply_transforms
 
 log = logging.getLogger("credibly.train")
 
@@ -356,7 +356,7 @@ def fit_head(
     from sklearn.model_selection import GroupKFold
 
     transforms = [_transform_for(n) for n in names]
-    Xt = _apply_transforms(X, transforms)
+    Xt = apply_transforms(X, transforms)
     mean = np.nanmean(Xt, axis=0)
     mean = np.where(np.isnan(mean), 0.0, mean)
     scale = np.nanstd(Xt, axis=0)
@@ -390,14 +390,6 @@ def fit_head(
         platt_b=b,
         reference=reference,
     )
-
-
-def _apply_transforms(X: np.ndarray, transforms: list[str]) -> np.ndarray:
-    Xt = X.astype(float, copy=True)
-    for j, t in enumerate(transforms):
-        if t == "log1p":
-            Xt[:, j] = np.log1p(np.clip(Xt[:, j], 0.0, None))
-    return Xt
 
 
 # -- metrics -------------------------------------------------------------------------
