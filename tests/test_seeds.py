@@ -16,10 +16,7 @@ SEEDS = sorted(k for k in EXPECT if not k.startswith("_"))
 # Known shortfalls of the shipped model (measured, see models/MODEL_CARD.md and the
 # closing note): the targets in seeds/expectations.json stay as they are; strict xfail
 # turns into a failure as soon as a model meets them, so the marker must then go.
-KNOWN_SHORT = {
-    "001": "shipped model gives seed 001 trust 0.68 (target >= 0.7): attribution weights learned from the "
-    "news corpora are small because fake items there are attributed too",
-}
+KNOWN_SHORT: dict[str, str] = {}
 LOWEST_SHORT = (
     "seed 003 (AI digest) scores 0.0055 and seed 002 (garbled MT) 0.0034: both are far below 0.2, but the "
     "MT artifacts outweigh the digest markers, so 003 is not the lowest"

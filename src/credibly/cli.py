@@ -64,6 +64,27 @@ def _parser() -> argparse.ArgumentParser:
     inp.add_argument("--id-column", default=None, help="id column of table inputs")
     inp.add_argument("--language", default=None, help="ISO 639-1 code for every input (default: detect)")
     inp.add_argument("--model", default=None, metavar="DIR", help="model folder or file (default: the shipped model)")
+    src = s.add_argument_group(
+        "source prior",
+        "combine each document's score with a rating of its domain, as a separate, explained term: "
+        "logit(trust) = document logit + weight * (logit(rating) - logit(0.5)); see docs/source_prior.md",
+    )
+    src.add_argument("--source-ratings", default=None, metavar="CSV",
+                     help="domain-ratings CSV/TSV (a domain column and a rating column: numbers in [0, 1], "
+                          "or see --source-scale / --source-labels)")
+    src.add_argument("--url-column", default=None, metavar="C",
+                     help="URL or domain column of table inputs (default: url, when the table has it); "
+                          "rows without one get no source term")
+    src.add_argument("--source-domain-column", default=None, metavar="C",
+                     help="domain column of the ratings file (default: detect domain/source/site/url/...)")
+    src.add_argument("--source-rating-column", default=None, metavar="C",
+                     help="rating column of the ratings file (default: detect rating/reliability/score/label/...)")
+    src.add_argument("--source-scale", default=None, metavar="LOW,HIGH",
+                     help="numeric ratings on this range, mapped linearly onto 0..1 (e.g. 0,100)")
+    src.add_argument("--source-labels", default=None, metavar="L=P,...",
+                     help="categorical ratings: each label's probability, e.g. high=0.9,mixed=0.5,low=0.1")
+    src.add_argument("--source-weight", type=float, default=None, metavar="W",
+                     help="weight of the source term (default: the measured default, see docs/source_prior.md)")
     run = s.add_argument_group("run")
     run.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="worker processes (-1: one per core); output order is the input order")
@@ -95,11 +116,11 @@ def _demo_paths() -> list[str]:
     return [str(data_path("demo"))]
 
 
-def _row(item_source: str, r, k: int, with_features: bool, with_evidence: bool) -> dict[str, Any]:
+def _row(item_source: str, r, k: int, with_features: bool, with_evidence: bool, with_source: bool = False) -> dict[str, Any]:
     from .api import result_row
 
     row: dict[str, Any] = {"source": item_source}
-    flat = result_row(r, features=with_features)
+    flat = result_row(r, features=with_features, source=with_source)
     if r.ok:
         flat["top_signals"] = "; ".join(r.top_signals(k))
     row.update(flat)
@@ -157,9 +178,96 @@ class _Writer:
             else:
                 self.stream.write(
                     f"{row['trust']:5.2f}  {_fmt(row['language']):4}  {_fmt(fam[0]):>4} {_fmt(fam[1]):>4} {_fmt(fam[2]):>5} "
-                    f"{_fmt(fam[3]):>4} {_fmt(fam[4]):>4}  {src}\n{'':>41}{row['top_signals']}\n"
+                    f"{_fmt(fam[3]):>4} {_fmt(fam[4]):>4}  {src}\n{'':>41}{row['top_signals']}{_source_note(row)}\n"
                 )
         self.stream.flush()
+
+
+def _source_note(row: dict[str, Any]) -> str:
+    """The source prior on a table row: '' without one."""
+    if row.get("source_term") is None:
+        return ""
+    return f"  [source {row['source_domain']} rated {row['source_rating']:.2f}: {row['source_term']:+.2f} logit]"
+
+
+def _load_ratings(args):
+    """The SourceRatings of ``--source-ratings`` (None without it); raises SourceRatingsError/OSError."""
+    if args.source_ratings is None:
+        if args.url_column is not None:
+            log.warning("--url-column has no effect without --source-ratings")
+        return None
+    from .source_prior import DEFAULT_WEIGHT, SourceRatings, SourceRatingsError
+
+    labels = scale = None
+    if args.source_labels:
+        labels = {}
+        for part in args.source_labels.split(","):
+            key, sep, value = part.rpartition("=")
+            if not sep or not key.strip():
+                raise SourceRatingsError(f"--source-labels: expected LABEL=PROBABILITY, got {part!r}")
+            try:
+                labels[key.strip()] = None if value.strip().lower() in ("", "none", "skip") else float(value)
+            except ValueError:
+                raise SourceRatingsError(f"--source-labels: {value!r} is not a number") from None
+    if args.source_scale:
+        try:
+            lo, hi = (float(v) for v in args.source_scale.split(","))
+        except ValueError:
+            raise SourceRatingsError(f"--source-scale: expected LOW,HIGH, got {args.source_scale!r}") from None
+        scale = (lo, hi)
+    return SourceRatings.from_csv(
+        args.source_ratings, args.source_domain_column, args.source_rating_column, labels=labels, scale=scale,
+        weight=DEFAULT_WEIGHT if args.source_weight is None else args.source_weight,
+    )
+
+
+def _items_with_urls(paths: list[str], args) -> Iterator:
+    """:func:`credibly.read.iter_inputs`, with each table row's URL in ``item.extra["url"]``.
+
+    A table is read twice in step (once for the text, once for the URL column): both
+    passes give exactly one item per row, so they stay aligned. Non-table inputs and
+    stdin have no URL."""
+    from pathlib import Path
+
+    from .read import _folder_files, is_table, iter_inputs
+
+    column = args.url_column or "url"
+    for raw in paths:
+        p = Path(raw)
+        try:
+            files = _folder_files(p) if raw != "-" and p.is_dir() else [p]
+        except (OSError, ValueError):
+            files = [p]
+        if not files:
+            yield from iter_inputs([raw], text_column=args.text_column, id_column=args.id_column)
+            continue
+        for f in files:
+            name = raw if f is p else str(f)
+            items = iter_inputs([name], text_column=args.text_column, id_column=args.id_column)
+            try:
+                table = raw != "-" and is_table(f) and f.is_file()
+            except (OSError, ValueError):
+                table = False
+            if not table:
+                yield from items
+                continue
+            for item, url in zip(items, _url_values(name, column, args.url_column is not None)):
+                item.extra["url"] = url
+                yield item
+
+
+def _url_values(path: str, column: str, explicit: bool) -> Iterator[Any]:
+    from .read import iter_inputs
+
+    try:
+        for item in iter_inputs([path], text_column=column):
+            yield item.text if item.error is None else None
+    except KeyError:
+        if explicit:
+            raise
+        log.warning("%s: no column %r: no source prior for its rows (pass --url-column)", path, column)
+        while True:
+            yield None
 
 
 def _score_items(items: Iterator, args) -> Iterator[tuple[Any, Any]]:
@@ -207,15 +315,27 @@ def cmd_score(args) -> int:
     if args.demo or not paths:
         paths = _demo_paths() + paths
     fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    try:
+        ratings = _load_ratings(args)
+    except (OSError, ValueError) as exc:  # SourceRatingsError is a ValueError
+        log.error("source ratings: %s", exc)
+        return EXIT_USAGE
     writer = _Writer(fmt, sys.stdout)
     failed_rows = 0
-    items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column)
+    if ratings is None:
+        items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column)
+    else:
+        from .api import with_source
+
+        items = _items_with_urls(paths, args)
     progress = _Progress(args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()))
     try:
         for item, r in _score_items(items, args):
             if not r.ok:
                 failed_rows += 1
-            row = _row(item.source, r, args.top, args.features, args.evidence)
+            if ratings is not None:
+                r = with_source(r, ratings, item.extra.get("url"))
+            row = _row(item.source, r, args.top, args.features, args.evidence, ratings is not None)
             # how the input was read: detected encoding, HTML markup stripped, bytes cut
             row["encoding"] = item.extra.get("encoding")
             row["html_chars_removed"] = item.extra.get("html_chars_removed")

@@ -11,6 +11,7 @@ import bisect
 import functools
 import itertools
 import logging
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -68,10 +69,63 @@ class Document:
     sentences: list[Span]
     sentence_of: list[int]
     hits: dict[tuple[str, str], list[Hit]] = field(default_factory=dict)
+    #: derived arrays computed on first use and shared by the extractors
+    _derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_words(self) -> int:
         return len(self.tokens)
+
+    def token_hashes(self):
+        """``hash()`` of every casefolded token as an int64 numpy array (computed once).
+
+        Equal tokens have equal hashes; two different tokens share a 64-bit hash with
+        negligible probability, and users of this array that report spans re-check the
+        tokens themselves.
+        """
+        out = self._derived.get("token_hashes")
+        if out is None:
+            import numpy as np
+
+            out = self._derived["token_hashes"] = np.fromiter(map(hash, self.folded), dtype=np.int64, count=len(self.folded))
+        return out
+
+    def not_lowercase(self) -> list[int]:
+        """Indices of the tokens that are not all lowercase (capitalised, mixed-case,
+        all-caps words, numbers): the candidates of every name and casing test."""
+        out = self._derived.get("not_lowercase")
+        if out is None:
+            out = self._derived["not_lowercase"] = list(
+                itertools.compress(range(len(self.tokens)), map(operator.not_, map(str.islower, self.tokens)))
+            )
+        return out  # type: ignore[return-value]
+
+    def paragraph_ids(self):
+        """Paragraph index of every token (numpy int64 array, computed once)."""
+        out = self._derived.get("paragraph_ids")
+        if out is None:
+            import numpy as np
+
+            out = np.full(len(self.tokens), -1, dtype=np.int64)
+            for k, sp in enumerate(self.paragraphs):
+                out[sp.first : sp.last] = k
+            self._derived["paragraph_ids"] = out
+        return out
+
+    def previous_occurrence(self):
+        """For every token, the index of the previous occurrence of the same casefolded
+        token, or -1 (numpy int64 array, computed once)."""
+        out = self._derived.get("previous_occurrence")
+        if out is None:
+            import numpy as np
+
+            ids = self.token_hashes()
+            order = np.argsort(ids, kind="stable")
+            out = np.full(len(ids), -1, dtype=np.int64)
+            same = ids[order[1:]] == ids[order[:-1]]
+            out[order[1:][same]] = order[:-1][same]
+            self._derived["previous_occurrence"] = out
+        return out
 
     def hits_of(self, family: str, section: str) -> list[Hit]:
         return self.hits.get((family, section), [])

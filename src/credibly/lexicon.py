@@ -9,7 +9,8 @@ Lookups are dictionary hits keyed by the casefolded token; prefix entries
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import itertools
+from typing import NamedTuple
 
 from .errors import LexiconFormatError, UnsupportedLanguageError
 from .resources import load_lexicon
@@ -28,8 +29,7 @@ WORD_SET_ONLY = frozenset(
 _MEMO_LIMIT = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A lexicon match: tokens ``[first, last)`` matched an entry of ``family``/``section``."""
 
     family: str
@@ -62,10 +62,14 @@ class _Node:
         return node
 
     def step(self, token: str) -> list["_Node"]:
-        out = []
         node = self.exact.get(token)
-        if node is not None:
-            out.append(node)
+        out = [node] if node is not None else []
+        if self.prefix:
+            out.extend(self.step_prefix(token))
+        return out
+
+    def step_prefix(self, token: str) -> list["_Node"]:
+        out = []
         for n, table in self.prefix.items():
             if n <= len(token):
                 node = table.get(token[:n])
@@ -90,6 +94,8 @@ class PhraseMatcher:
                 if (family, section) not in node.ends:
                     node.ends.append((family, section))
         self._memo: dict[str, list[_Node]] = {}
+        self._gate: dict[str, tuple[bool, frozenset[str]]] = {}
+        self._starters: set[str] = set()  # memoised tokens that start an entry
 
     @staticmethod
     def _compile(item: str, family: str, section: str) -> list[_Step]:
@@ -110,7 +116,16 @@ class PhraseMatcher:
             found = self._root.step(token)
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
+                self._gate.clear()
+                self._starters.clear()
             self._memo[token] = found
+            if found:
+                # can a match start here? only if an entry ends at this token, a prefix step
+                # may follow, or the next token is one of the exact next steps
+                must = any(node.ends or node.prefix for node in found)
+                nexts = frozenset().union(*(node.exact for node in found))
+                self._gate[token] = (must, nexts)
+                self._starters.add(token)
         return found
 
     def find(self, tokens: list[str]) -> list[Hit]:
@@ -122,29 +137,45 @@ class PhraseMatcher:
         covered: dict[tuple[str, str], int] = {}
         n = len(tokens)
         first = self._first
-        for i, tok in enumerate(tokens):
-            active = first(tok)
-            if not active:
+        # resolve each distinct token once, then visit only the positions of tokens that
+        # start an entry (most do not; the scan itself runs in C)
+        types = set(tokens)
+        for t in types.difference(self._memo):  # set.difference probes the dict: C speed
+            first(t)
+        starters = types & self._starters
+        gate = self._gate
+        for i in itertools.compress(range(n), map(starters.__contains__, tokens)):
+            tok = tokens[i]
+            must, nexts = gate[tok]
+            if not must and (i + 1 >= n or tokens[i + 1] not in nexts):
                 continue
-            best: dict[tuple[str, str], int] = {}
+            active = first(tok)
+            best: dict[tuple[str, str], int] | None = None
             j = i + 1
             while active:
                 for node in active:
-                    for key in node.ends:
-                        best[key] = j  # deeper = longer: overwrite
+                    if node.ends:
+                        if best is None:
+                            best = {}
+                        for key in node.ends:
+                            best[key] = j  # deeper = longer: overwrite
                 if j >= n:
                     break
                 nxt_tok = tokens[j]
                 nxt: list[_Node] = []
                 for node in active:
-                    if node.exact or node.prefix:
-                        nxt.extend(node.step(nxt_tok))
+                    child = node.exact.get(nxt_tok)
+                    if child is not None:
+                        nxt.append(child)
+                    if node.prefix:
+                        nxt.extend(node.step_prefix(nxt_tok))
                 active = nxt
                 j += 1
-            for key, end in best.items():
-                if covered.get(key, 0) <= i:
-                    hits.append(Hit(key[0], key[1], i, end))
-                    covered[key] = end
+            if best:
+                for key, end in best.items():
+                    if covered.get(key, 0) <= i:
+                        hits.append(Hit(key[0], key[1], i, end))
+                        covered[key] = end
         return hits
 
 

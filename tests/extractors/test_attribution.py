@@ -44,3 +44,60 @@ def test_anonymous_sources():
 def test_pronoun_after_named_speaker():
     a = analyse("Maria Lopez spoke first. “We are ready,” she said.", "en")
     assert ev(a, "pronoun_source") == ["she"]
+
+
+def verbs_of(text, lang):
+    a = analyse(text, lang)
+    for e in a.evidence:
+        assert text[e.start : e.end] == e.text
+    return [t.lower() for t in ev(a, "reporting_verb")]
+
+
+def test_stance_verbs_after_a_subject_en():
+    assert "believes" in verbs_of("Maria Lopez spoke first. She believes the plan will fail.", "en")
+    assert "thinks" in verbs_of("The mayor said little. Privately, Jonas Berg thinks the budget is too small.", "en")
+    assert "fear" in verbs_of("Many economists fear a slowdown next year.", "en")
+    assert "hope" in verbs_of("We hope that the road opens soon.", "en")
+    assert "made it clear" in verbs_of("The governor made it clear that she would run again.", "en")
+    assert "pointing out" in verbs_of("He defended the plan, pointing out that costs fell.", "en")
+
+
+def test_stance_verbs_without_a_subject_do_not_fire_en():
+    # "support" and "want" as nouns or after a non-subject are not cues
+    assert verbs_of("The bill won broad support in the house.", "en") == []
+    assert verbs_of("Add some salt if the sauce needs it, then see how it tastes.", "en") == []
+    assert verbs_of("The old bridge was closed in the winter.", "en") == []
+
+
+def test_weasel_verbs_are_cues_without_a_speaker():
+    a = analyse("Critics say the new stadium is far too expensive for the town.", "en")
+    assert "say" in [t.lower() for t in ev(a, "reporting_verb")]
+    assert not ev(a, "named_source")
+
+
+def test_german_so_after_comma():
+    assert "so" in verbs_of("Die Preise steigen weiter, so Müller am Dienstag.", "de")
+    assert "so" in verbs_of("Der Bau verzögert sich, so die Stadtverwaltung.", "de")
+    # "so" without the comma, or before a lowercase word, is not a cue
+    assert "so" not in verbs_of("Wir erleben so die seltsame Lage jeden Tag.", "de")
+    assert "so" not in verbs_of("Es regnete stark, so dass die Straße gesperrt wurde.", "de")
+
+
+def test_german_separable_verbs_closed_by_particle():
+    verbs = verbs_of("Zudem kündigte der Bürgermeister am Montag neue Radwege an, die im Mai kommen.", "de")
+    assert "kündigte" in verbs
+    verbs = verbs_of("Die Firma wies den Vorwurf entschieden zurück.", "de")
+    assert "wies" in verbs
+    # the particle must close the clause: "an" as a preposition is not one
+    assert "kündigte" not in verbs_of("Sie kündigte an einem Freitag ihre Wohnung.", "de")
+    assert "gab" not in verbs_of("Er gab an der Kasse das Geld ab.", "de")
+
+
+def test_german_nach_frames_and_stance_verbs():
+    verbs = verbs_of("Nach einer neuen Studie der Universität schlafen Kinder zu wenig.", "de")
+    assert "nach einer neuen studie" in verbs
+    assert "meinung nach" in verbs_of("Seiner Meinung nach ist der Plan zu teuer.", "de")
+    assert "befürchtet" in verbs_of("Die Gewerkschaft befürchtet, dass Stellen wegfallen.", "de")
+    # a stance verb without a subject or a following clause is not a cue
+    assert "befürchtet" not in verbs_of("Ein Anstieg der Preise wird allgemein befürchtet und diskutiert.", "de")
+    assert verbs_of("Nach dem Essen gingen wir in den Park.", "de") == []

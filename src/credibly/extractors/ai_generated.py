@@ -10,8 +10,8 @@ language-independent.
 
 from __future__ import annotations
 
+import bisect
 import math
-import statistics
 
 from ..document import Document, is_emoji_or_symbol
 from ._util import char_evidence, hit_evidence
@@ -43,13 +43,13 @@ def extract(doc: Document) -> Extraction:
     # a phrase about AI generation discloses only on a short standalone line, or in a
     # sentence that refers to the document itself ("this summary ...")
     self_ref = {doc.sentence_of[h.first] for h in doc.hits_of(FAMILY, "self_reference")}
-    para_len = {}
-    for para in doc.paragraphs:
-        for i in range(para.first, para.last):
-            para_len[i] = para.last - para.first
-    for h in doc.hits_of(FAMILY, "ai_mention"):
-        if para_len.get(h.first, 0) <= _DISCLOSURE_LINE_TOKENS or doc.sentence_of[h.first] in self_ref:
-            disclosures.append(h)
+    mentions = doc.hits_of(FAMILY, "ai_mention")
+    if mentions:
+        para_firsts = [para.first for para in doc.paragraphs]
+        for h in mentions:
+            para = doc.paragraphs[bisect.bisect_right(para_firsts, h.first) - 1]
+            if para.last - para.first <= _DISCLOSURE_LINE_TOKENS or doc.sentence_of[h.first] in self_ref:
+                disclosures.append(h)
     evidence += [hit_evidence(doc, FAMILY, "ai_disclosure", h) for h in disclosures]
     stock = doc.hits_of(FAMILY, "stock_phrase")
     evidence += [hit_evidence(doc, FAMILY, "stock_phrase", h) for h in stock]
@@ -84,7 +84,8 @@ def extract(doc: Document) -> Extraction:
 
     lengths = [sp.last - sp.first for sp in doc.sentences if sp.last - sp.first >= 3]
     if len(lengths) >= 3:
-        cv = statistics.pstdev(lengths) / statistics.fmean(lengths)
+        mean = sum(lengths) / len(lengths)
+        cv = math.sqrt(sum((x - mean) ** 2 for x in lengths) / len(lengths)) / mean  # population sd / mean
     else:
         cv = math.nan
 

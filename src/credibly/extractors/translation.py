@@ -10,7 +10,10 @@ document's language), units (``<lang>.patterns``), calques and foreign lines
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import operator
 import re
 from collections import defaultdict
 
@@ -70,10 +73,12 @@ def _shape(tok: str) -> str:
 def _casing_groups(doc: Document) -> list[list[int]]:
     """Token indices of minority spellings in groups whose casing is broken."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for i, (tok, low) in enumerate(zip(doc.tokens, doc.folded)):
-        if tok.islower() or len(tok) < 3 or not tok.isalpha():
+    tokens, folded = doc.tokens, doc.folded
+    for i in doc.not_lowercase():
+        tok = tokens[i]
+        if len(tok) < 3 or not tok.isalpha():
             continue
-        forms[low][tok].append(i)
+        forms[folded[i]][tok].append(i)
     groups = []
     for low, variants in forms.items():
         if len(variants) < 2:
@@ -88,8 +93,11 @@ def _casing_groups(doc: Document) -> list[list[int]]:
     return groups
 
 
-def _deletions(word: str) -> set[str]:
-    return {word} | {word[:k] + word[k + 1 :] for k in range(len(word))}
+@functools.lru_cache(maxsize=65_536)
+def _name_keys(low: str) -> tuple[str, ...]:
+    """The deletion neighbourhood of a name's skeleton (memoised: names recur)."""
+    word = _skeleton(low)
+    return tuple({word} | {word[:k] + word[k + 1 :] for k in range(len(word))})
 
 
 # Transliteration-insensitive skeleton of a name: Dmitri/Dmitry/Dmitrij and
@@ -112,21 +120,23 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
 
 
+_DOUBLED = re.compile(r"(.)\1+", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=65_536)
 def _skeleton(word: str) -> str:
     for a, b in _SKELETON_RULES:
         word = word.replace(a, b)
-    out = []
-    for ch in word:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+    return _DOUBLED.sub(r"\1", word)  # collapse doubled letters
 
 
 def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[str, str, int]]:
     """Pairs of proper-name spellings one edit apart (deletion neighbourhood)."""
     first_pos: dict[str, int] = {}
     sentence_initial = {sp.first for sp in doc.sentences}
-    for i, tok in enumerate(doc.tokens):
+    tokens = doc.tokens
+    for i in doc.not_lowercase():
+        tok = tokens[i]
         if not 4 <= len(tok) <= _MAX_NAME_CHARS or not tok[:1].isupper() or not tok.isalpha() or tok.isupper():
             continue
         if i in sentence_initial:
@@ -137,7 +147,7 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
         first_pos.setdefault(low, i)
     buckets: dict[str, list[str]] = defaultdict(list)
     for low in first_pos:
-        for key in _deletions(_skeleton(low)):
+        for key in _name_keys(low):
             buckets[key].append(low)
     pairs: set[tuple[str, str]] = set()
     for words in buckets.values():
@@ -160,21 +170,31 @@ def _loops(doc: Document) -> list[tuple[int, int, int]]:
     """Phrases of 3..12 tokens repeated back to back inside one paragraph: (first, last, period).
 
     Vectorised: for each period p, positions where token k equals token k+p (same
-    paragraph) form runs; a run of at least p positions is a repeated phrase.
+    paragraph) form runs; a run of at least p positions is a repeated phrase. One matrix
+    of all periods first finds the periods with any run of _MIN_LOOP (natural text has
+    almost none), and only those are examined.
     """
     import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
 
     n = doc.n_words
     if n < 2 * _MIN_LOOP:
         return []
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in doc.folded), dtype=np.int64, count=n)
-    para = np.zeros(n, dtype=np.int64)
-    for k, sp in enumerate(doc.paragraphs):
-        para[sp.first : sp.last] = k
+    ids = doc.token_hashes()
+    para = doc.paragraph_ids()
+    folded = doc.folded
+    # eq[k, p - _MIN_LOOP]: token k equals token k + p in the same paragraph (padding never does)
+    ids_padded = np.concatenate((ids, np.zeros(_MAX_LOOP, dtype=np.int64)))
+    para_padded = np.concatenate((para, -2 - np.arange(_MAX_LOOP, dtype=np.int64)))
+    ahead = slice(_MIN_LOOP, _MAX_LOOP + 1)
+    eq_all = (sliding_window_view(ids_padded, _MAX_LOOP + 1)[:n, ahead] == ids[:, None]) & (
+        sliding_window_view(para_padded, _MAX_LOOP + 1)[:n, ahead] == para[:, None]
+    )
+    run = eq_all[: n - 2] & eq_all[1 : n - 1] & eq_all[2:]  # _MIN_LOOP == 3 equal in a row
+    periods = (np.flatnonzero(run.any(axis=0)) + _MIN_LOOP).tolist()
     covered = np.zeros(n, dtype=bool)
     found: list[tuple[int, int, int]] = []
-    for p in range(_MIN_LOOP, _MAX_LOOP + 1):
+    for p in periods:
         if n < 2 * p:
             break
         eq = (ids[:-p] == ids[p:]) & (para[:-p] == para[p:])
@@ -182,7 +202,8 @@ def _loops(doc: Document) -> list[tuple[int, int, int]]:
             continue
         edges = np.diff(np.concatenate(([0], eq.view(np.int8), [0])))
         for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-            if b - a >= p and not covered[a : b + p].any():
+            # (re-checked on the tokens: equal hashes of different words are not a loop)
+            if b - a >= p and not covered[a : b + p].any() and folded[a:b] == folded[a + p : b + p]:
                 found.append((int(a), int(b + p), p))
                 covered[a : b + p] = True
     found.sort()
@@ -192,8 +213,10 @@ def _loops(doc: Document) -> list[tuple[int, int, int]]:
 def _run_together(doc: Document, freq: dict[str, float], function_words: frozenset[str]) -> list[int]:
     """Tokens where a sentence boundary was lost: ``productWhich``, ``ChatGPTWhich``."""
     out = []
-    for i, tok in enumerate(doc.tokens):
-        if tok.islower() or tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
+    tokens = doc.tokens
+    for i in doc.not_lowercase():
+        tok = tokens[i]
+        if tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
             continue
         # find the last lower->Upper or UPPER->Upper+lower transition
         cut = -1
@@ -246,8 +269,11 @@ def extract(doc: Document) -> Extraction:
             run_together = len(joined)
             for i in joined:
                 evidence.append(token_evidence(doc, FAMILY, "run_together", i, i + 1))
-            lower = [t for t, orig in zip(doc.folded, doc.tokens) if len(t) >= 3 and orig.islower() and orig.isalpha()]
-            oov = sum(1 for t in lower if t not in freq)
+            # lowercase alphabetic words of 3+ letters (map/compress chains run in C)
+            toks = doc.tokens
+            keep = map(operator.and_, map(str.islower, toks), map(str.isalpha, toks))
+            lower = list(itertools.compress(doc.folded, map(operator.and_, keep, map((3).__le__, map(len, doc.folded)))))
+            oov = len(lower) - sum(map(freq.__contains__, lower))
             oov_rate = oov / len(lower) if lower else 0.0
         limit = doc.ends[-1]
         for name, pat in load_patterns(FAMILY, doc.language).items():
@@ -270,9 +296,9 @@ def extract(doc: Document) -> Extraction:
                 evidence.append(char_evidence(doc, FAMILY, "foreign_script_line", para.start, para.end))
                 continue
             toks = doc.folded[para.first : para.last]
-            own = sum(1 for t in toks if t in fw)
+            own = sum(map(fw.__contains__, toks))
             for o, ws in others.items():
-                theirs = sum(1 for t in toks if t in ws)
+                theirs = sum(map(ws.__contains__, toks))
                 if theirs >= 2 and theirs > 2 * own:
                     foreign += 1
                     evidence.append(char_evidence(doc, FAMILY, f"foreign_line_{o}", para.start, para.end))
