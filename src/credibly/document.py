@@ -228,13 +228,13 @@ def parse(text: str, language: str | None = None) -> Document:
     if not tokens:
         raise EmptyDocumentError("the document contains no words")
 
+    folded = [t.casefold().replace("’", "'") for t in tokens]
     if language:
         lang, conf, source = language.lower(), 1.0, "given"
     else:
-        lang, conf = detect_language(work, [t.casefold() for t in tokens[:_STOPWORD_SAMPLE]])
+        lang, conf = detect_language(work, folded)
         source = "detected"
     supported = lang in supported_languages()
-    folded = [t.casefold().replace("’", "'") for t in tokens]
 
     # paragraphs: non-empty lines
     paragraphs: list[Span] = []

@@ -41,3 +41,72 @@ def test_plain_text_has_no_hedging():
     a, k = kinds("The council approved the budget on Tuesday. The vote was seven to two.", "en")
     assert not k
     assert a.families["hedging"] == 0
+
+
+def _hedge_texts(text, lang):
+    a = analyse(text, lang)
+    ev = [e for e in a.evidence if e.family == "hedging" and e.kind in {"hedge", "weasel"}]
+    for e in ev:  # spans slice the input exactly
+        assert text[e.start : e.end] == e.text
+    return [e.text.lower() for e in ev]
+
+
+def test_english_weasel_wording_is_evidence():
+    assert "believe that" in _hedge_texts("Members of the club believe that the stadium was cursed.", "en")
+    assert "widely held" in _hedge_texts("A widely held view in the village dates the chapel to 1200.", "en")
+    assert "best known" in _hedge_texts("The painter is best known for a mural in the harbour.", "en")
+    assert "one of the most" in _hedge_texts("The bridge is one of the most admired buildings of the region.", "en")
+    assert "it was reported" in _hedge_texts("It was reported that the mayor had resigned.", "en")
+    assert "has been criticized" in _hedge_texts("The new timetable has been criticized for its gaps.", "en")
+    assert "generally" in _hedge_texts("The festival is generally regarded as the oldest in town.", "en")
+
+
+def test_english_modal_of_permission_or_ability_is_not_a_hedge():
+    assert not _hedge_texts("The hall may be used for weddings on Saturdays.", "en")
+    assert not _hedge_texts("Visitors may also be admitted after six.", "en")
+    assert not _hedge_texts("She could not attend the meeting.", "en")
+    assert not _hedge_texts("He could swim across the lake as a boy.", "en")
+    # epistemic uses stay
+    assert "may be" in _hedge_texts("The delay may be due to the storm.", "en")
+    assert "may be" in _hedge_texts("This protein may be involved in the repair of the membrane.", "en")
+    assert "could" in _hedge_texts("The leak could explain the drop in pressure.", "en")
+
+
+def test_english_possible_generally_some_many_gates():
+    assert not _hedge_texts("Please reply as soon as possible.", "en")
+    assert not _hedge_texts("The bridge made it possible to cross the river in winter.", "en")
+    assert "possible" in _hedge_texts("It is possible that the letter was forged.", "en")
+    assert not _hedge_texts("The shop is generally open on Sundays.", "en")
+    assert not _hedge_texts("The house stood empty for some time.", "en")
+    assert not _hedge_texts("He tried many times to reach the summit.", "en")
+    assert not _hedge_texts("The village has some 300 inhabitants.", "en")
+    assert "some" in _hedge_texts("Some scholars reject the later date.", "en")
+    assert "many" in _hedge_texts("In many regions the custom survives.", "en")
+
+
+def test_english_potential_is_not_a_hedge_but_potentially_is():
+    assert not _hedge_texts("The firm met potential customers at the fair.", "en")
+    assert "potentially" in _hedge_texts("The spill is potentially harmful to fish.", "en")
+
+
+def test_german_soll_as_hearsay_is_a_hedge():
+    for text in (
+        "Der Bürgermeister soll Geld von der Baufirma angenommen haben.",
+        "Die Firma soll schon damals zahlungsunfähig gewesen sein.",
+        "Die beiden Männer sollen über die Grenze geflohen sein.",
+        "Der Sänger soll in Wien verhaftet worden sein.",
+        "Er wurde entlassen, weil er Akten vernichtet haben soll.",
+    ):
+        assert any(t in ("soll", "sollen") for t in _hedge_texts(text, "de")), text
+
+
+def test_german_deontic_soll_is_not_a_hedge():
+    for text in (
+        "Die neue Regel soll ab Mai gelten.",
+        "Man soll nicht stehlen.",
+        "Sollte man den Antrag früher stellen?",
+        "Die Brücke soll im Herbst saniert werden.",
+        "Jeder soll genug Zeit haben.",
+        "Der Bericht soll zeigen, was wir erreicht haben.",
+    ):
+        assert not any(t in ("soll", "sollen", "sollte") for t in _hedge_texts(text, "de")), text

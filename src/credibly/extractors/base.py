@@ -54,13 +54,18 @@ class Extractor:
         if self.language_dependent and not doc.supported:
             return Extraction({f: math.nan for f in self.feature_names}, math.nan, [])
         out = self.fn(doc)
-        missing = set(self.feature_names) ^ set(out.features)
-        if missing:
+        if out.features.keys() != self._expected:
+            missing = set(self.feature_names) ^ set(out.features)
             raise RuntimeError(f"extractor {self.name} returned wrong feature set: {sorted(missing)}")
         return out
 
+    @property
+    def _expected(self) -> frozenset[str]:
+        return _EXPECTED[self.name]
+
 
 _REGISTRY: dict[str, Extractor] = {}
+_EXPECTED: dict[str, frozenset[str]] = {}  # the prefixed feature names of each extractor
 
 
 def register(name: str, family: str, features: tuple[str, ...], *, language_dependent: bool = True):
@@ -76,12 +81,14 @@ def register(name: str, family: str, features: tuple[str, ...], *, language_depe
         if name in _REGISTRY:
             raise ValueError(f"extractor {name!r} is already registered")
         full = tuple(f"{name}.{f}" for f in features)
+        prefixed = dict(zip(features, full))
 
         def wrapped(doc: Document) -> Extraction:
             out = fn(doc)
-            out.features = {f"{name}.{k}": float(v) for k, v in out.features.items()}
+            out.features = {prefixed.get(k) or f"{name}.{k}": float(v) for k, v in out.features.items()}
             return out
 
+        _EXPECTED[name] = frozenset(full)
         _REGISTRY[name] = Extractor(name, family, language_dependent, full, wrapped)
         return fn
 

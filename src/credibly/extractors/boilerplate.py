@@ -92,7 +92,8 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
         if n_p < _MIN_NEAR_TOKENS:
             continue  # too short to be a near-duplicate or to have one
         sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
-        st = {t[:5] for t in toks if len(t) >= 4 and t not in stop and not t[0].isdigit()}  # crude stems
+        # crude stems (first 5 letters) of the content words, over distinct non-stopwords
+        st = {t[:5] for t in set(toks).difference(stop) if len(t) >= 4 and not t[0].isdigit()}
         best, best_share = -1, 0.0
         counts, new_sh = index.shared_counts(sh)
         if len(sh) >= _MIN_NEAR_TOKENS:
