@@ -415,3 +415,14 @@ def test_cli_explain_and_table_show_the_term(tmp_path, capsys, text):
     out = capsys.readouterr().out
     assert "source prior: example.com rated 0.20 ->" in out
     assert "[source example.com rated 0.20:" in out
+
+
+def test_report_totals_include_the_term(text, ratings):
+    from credibly.report import result_html
+
+    r = credibly.score(text, url="https://www.example.com/x", source_ratings=ratings)
+    page = result_html(r)
+    assert "source prior \u2212" in page and f"document alone: trust {r.document_trust:.3f}" in page
+    total = r.base + sum(r.contributions.values()) + r.source_term
+    assert f"logit {total:+.2f}".replace("-", "\u2212") in page
+    assert "source prior" not in result_html(credibly.score(text))

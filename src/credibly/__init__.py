@@ -22,6 +22,7 @@ from .errors import (
 )
 from .extractors import FAMILIES, Evidence
 from .model import TrustModel, load_model
+from .source_prior import SourceRatings, SourceRatingsError
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,8 @@ __all__ = [
     "FAMILIES",
     "TrustModel",
     "load_model",
+    "SourceRatings",
+    "SourceRatingsError",
     "CrediblyError",
     "InputError",
     "EmptyDocumentError",

@@ -489,14 +489,20 @@ def _contrib_card(result: Result, top: int) -> str:
                 f'<td class="num">{_esc(_signed(s.contribution))}</td>'
                 f'<td class="dir" title="{_direction(s.contribution)}">{_arrow(s.contribution)}</td></tr>'
             )
-        total = result.base + sum(result.contributions.values())
+        total = sum(result.contributions.values())
+        source = result.source_term
+        prior = (
+            f", source prior {_esc(_signed(source))} (document alone: trust {_esc(_num(result.document_trust, '.3f'))})"
+            if source is not None else ""
+        )
         body = (
             '<table class="contrib"><thead><tr><th>Feature</th><th class="num">Value</th>'
             '<th>Effect</th><th class="num">Logit</th><th>Trust</th></tr></thead><tbody>\n'
             + "\n".join(rows)
             + "\n</tbody></table>\n"
             f'<p class="meta">Contributions are on the logit scale: base {_esc(_signed(result.base))}, '
-            f"all features together {_esc(_signed(total))}.</p>"
+            f"all features together {_esc(_signed(total))}{prior}; "
+            f"logit {_esc(_signed(result.base + total + (source or 0.0)))}.</p>"
         )
     return (
         '<section class="card" aria-labelledby="h-contrib">\n<h2 id="h-contrib">Top contributions</h2>\n'

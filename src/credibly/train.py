@@ -249,8 +249,6 @@ def featurize(texts: Sequence[str], languages: Sequence[str | None], n_jobs: int
     return [_featurize_one(it) for it in items]
 
 
-#: features left out of the trust model: document length is a dataset shortcut (real
-#: articles are longer in several corpora), not evidence of reliability
 #: features left out of the trust model:
 #: - document length is a dataset shortcut (real articles are longer in several corpora);
 #: - furniture and ad lines: the label policy says page furniture alone is not

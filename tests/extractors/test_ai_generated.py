@@ -1,3 +1,5 @@
+import math
+
 from credibly.pipeline import analyse
 
 
@@ -43,3 +45,15 @@ def test_topic_mention_is_not_a_disclosure():
     )
     a = analyse(text, "en")
     assert "ai_disclosure" not in kinds(a)
+
+
+def test_sentence_rhythm_reads_prose_paragraphs_only():
+    prose = (
+        "The council met on Monday. It approved the budget after a long debate about the costs. "
+        "Two members voted against it."
+    )
+    headers = "\n".join(["Key points", "What it means for you", "Next steps"])
+    cv = "ai_generated_v1.sentence_length_cv"
+    with_headers = analyse(headers + "\n" + prose, "en").features[cv]
+    assert with_headers == analyse(prose, "en").features[cv]  # one-line headers are not rhythm
+    assert math.isnan(analyse(headers + "\nA single line of text here.", "en").features[cv])

@@ -82,7 +82,16 @@ def extract(doc: Document) -> Extraction:
                     evidence.append(hit_evidence(doc, FAMILY, "template_header", h))
                     break
 
-    lengths = [sp.last - sp.first for sp in doc.sentences if sp.last - sp.first >= 3]
+    # rhythm of the prose: sentences of paragraphs that hold at least two sentences
+    # (headers, bullet items and table rows are one-"sentence" lines, not rhythm)
+    sent_of = doc.sentence_of
+    lengths = [
+        sp.last - sp.first
+        for para in doc.paragraphs
+        if para.last > para.first and sent_of[para.last - 1] > sent_of[para.first]
+        for sp in doc.sentences[sent_of[para.first] : sent_of[para.last - 1] + 1]
+        if sp.last - sp.first >= 3
+    ]
     if len(lengths) >= 3:
         mean = sum(lengths) / len(lengths)
         cv = math.sqrt(sum((x - mean) ** 2 for x in lengths) / len(lengths)) / mean  # population sd / mean

@@ -66,6 +66,10 @@ _GENERALLY_NEXT = frozenset(
 #: "some"/"many" followed by these are quantities or durations, not vague attribution
 _QUANT_NOT = frozenset("time times extent years exceptions more a an the degree".split())
 _QUANT_NOT_BEFORE = frozenset("how so too as for".split())
+_BELIEF_PREV = frozenset(
+    "is are was were be been being widely generally commonly once originally now long also still often "
+    "traditionally popularly previously formerly erroneously mistakenly wrongly falsely".split()
+)
 _POSSIBLE_BEFORE = frozenset("is was be been are were it 's the a an one another its their".split())
 _POSSIBLE_NOT_NEXT = frozenset("to for by in without from".split())
 #: German: a perfect infinitive closes a hearsay "soll" clause ("soll ... angenommen haben")
@@ -144,11 +148,14 @@ def _keep_hedge(doc: Document, h: Hit) -> bool:
     if words == ["may", "be"]:
         return not _non_epistemic_be(doc, h.last - 1)
     if first == "may" and len(words) == 2 and words[1] in ("also", "not"):
-        return not _non_epistemic_be(doc, h.last)
+        # "may also be called/found/a ..." lists options; keep "may also be involved/due"
+        return nxt != "be" or _folded(doc, h.last + 1) in _EPISTEMIC_PARTICIPLES
     if words == ["could"]:
         if nxt == "be":
             return not _non_epistemic_be(doc, h.last)
         return nxt in _COULD_NEXT
+    if words == ["thought"] or words == ["believed"]:  # passive belief only: "is thought", "widely believed"
+        return prev in _BELIEF_PREV and nxt != "of"
     if words == ["generally"]:
         return nxt in _GENERALLY_NEXT or (nxt in ("be", "been", "not") and _folded(doc, h.last + 1) in _GENERALLY_NEXT)
     if words == ["possible"]:
