@@ -113,7 +113,7 @@ def test_german_deontic_soll_is_not_a_hedge():
 
 
 def test_english_belief_verbs_only_as_passive_belief():
-    assert "thought" in _hedge_texts("The tower was once thought to be Roman.", "en")
+    assert "thought" in _hedge_texts("The tower, once thought Roman, is medieval.", "en")
     assert not _hedge_texts("She thought about the offer for a week.", "en")
     assert not _hedge_texts("A drum may be thought of as a voice.", "en")
     assert "disputed" in _hedge_texts("The origin of the name is disputed.", "en")
