@@ -134,17 +134,13 @@ def evaluate(shared: Path, jobs: int = 2, cache_dir: Path | None = None, C: floa
     all_langs = ev_langs + ["en"] * (2 * len(isot))
     names = d.names
     cache_ev = None if cache_dir is None else cache_dir / "eval_features.npz"
-    X_all = None
-    if cache_ev is not None and cache_ev.is_file():
-        z = np.load(cache_ev, allow_pickle=False)
-        if list(z["names"]) == names and len(z["X"]) == len(all_texts):
-            X_all = z["X"]
+    ev_ids = [r["id"] for r in news] + [f"{r['id']}#nodateline" for r in isot] + [f"{r['id']}#contractions" for r in isot]
+    X_all = T.cached_matrix(cache_ev, names, ev_ids)
     if X_all is None:
         log.info("featurizing %d evaluation documents", len(all_texts))
         feats = T.featurize(all_texts, all_langs, jobs)
         X_all = np.array([[f.get(n, math.nan) for n in names] if f else [math.nan] * len(names) for f in feats])
-        if cache_ev is not None:
-            np.savez_compressed(cache_ev, X=X_all, names=np.array(names))
+        T.save_matrix(cache_ev, X_all, names, ev_ids)
     log.info("textstat baseline features")
     TS_all = _textstat_features(all_texts, all_langs)
     n_news = len(news)

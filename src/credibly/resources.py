@@ -145,3 +145,18 @@ def frequency_table(language: str, top_n: int = 200_000) -> dict[str, float]:
     for fn in (wordfreq.get_frequency_list, wordfreq.get_frequency_dict):
         fn.cache_clear()  # keep only our table, not wordfreq's full lists
     return table
+
+
+def feature_fingerprint() -> str:
+    """SHA-256 over everything that defines the features: the lexicon and pattern files and
+    the parsing and extractor code. Feature caches (training, evaluation) are reused only
+    when it matches, so an edited lexicon or extractor never trains on stale features."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    files = sorted(p for p in data_path("features").rglob("*") if p.is_file())
+    files += sorted((here / "extractors").glob("*.py")) + [here / "document.py", here / "lexicon.py", here / "pipeline.py"]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()

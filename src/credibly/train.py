@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .model import LinearHead, TrustModel, apply_transforms
+from .resources import feature_fingerprint
 
 log = logging.getLogger("credibly.train")
 
@@ -519,20 +520,34 @@ def reliability_bins(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[
     return out
 
 
+def cached_matrix(cache: Path | None, names: list[str], ids: list[str]) -> np.ndarray | None:
+    """The cached feature matrix if it was computed for these features, rows and code."""
+    if cache is None or not cache.is_file():
+        return None
+    z = np.load(cache, allow_pickle=False)
+    fresh = (
+        "fingerprint" in z.files and str(z["fingerprint"]) == feature_fingerprint()
+        and list(z["names"]) == names and list(z["ids"]) == ids
+    )
+    if not fresh:
+        log.info("feature cache %s is stale: recomputing", cache)
+    return z["X"] if fresh else None
+
+
+def save_matrix(cache: Path | None, X: np.ndarray, names: list[str], ids: list[str]) -> None:
+    if cache is not None:
+        np.savez_compressed(cache, X=X, names=np.array(names), ids=np.array(ids), fingerprint=np.array(feature_fingerprint()))
+
+
 def load_training_data(shared: Path, jobs: int = 2, cache: Path | None = None) -> TrainingData:
     rows = build_training_set(shared)
     names = input_names()
-    X = None
-    if cache is not None and cache.is_file():
-        z = np.load(cache, allow_pickle=False)
-        if list(z["names"]) == names and len(z["X"]) == len(rows) and list(z["ids"]) == [r["id"] for r in rows]:
-            X = z["X"]
+    X = cached_matrix(cache, names, [r["id"] for r in rows])
     if X is None:
         log.info("featurizing %d documents with %d processes", len(rows), jobs)
         feats = featurize([r["text"] for r in rows], [r["language"] for r in rows], jobs)
         X = np.array([[f.get(n, math.nan) for n in names] if f else [math.nan] * len(names) for f in feats])
-        if cache is not None:
-            np.savez_compressed(cache, X=X, names=np.array(names), ids=np.array([r["id"] for r in rows]))
+        save_matrix(cache, X, names, [r["id"] for r in rows])
     keep = ~np.all(np.isnan(X), axis=1)
     rows = [r for r, k in zip(rows, keep) if k]
     col = lambda key: np.array([r[key] for r in rows])  # noqa: E731
