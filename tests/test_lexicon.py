@@ -58,3 +58,17 @@ def test_shipped_matcher_on_real_lexicons():
     m = matcher_for("en")
     tokens = "critics say the deal may have been rushed according to the report".split()
     assert m.find(tokens) == _ungated(matcher_for.__wrapped__("en"), tokens)
+
+
+def test_word_set_sections_are_not_read_as_hits():
+    # a section listed in WORD_SET_ONLY is read with word_set(); its hits would be thrown away
+    import pathlib
+    import re
+
+    from credibly.lexicon import WORD_SET_ONLY
+
+    src = pathlib.Path(__file__).resolve().parents[1] / "src" / "credibly"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in src.rglob("*.py"))
+    read_as_hits = set(re.findall(r'hits_of\((?:FAMILY|"(\w+)"), "(\w+)"\)', code))
+    for family, section in WORD_SET_ONLY:
+        assert ("", section) not in read_as_hits and (family, section) not in read_as_hits, (family, section)

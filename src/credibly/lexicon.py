@@ -24,8 +24,13 @@ FAMILIES_WITH_LEXICONS = ("language", "hedging", "attribution", "translation", "
 #: sets): compiled into the matcher they made ~90% of all hits, all thrown away
 WORD_SET_ONLY = frozenset(
     {("language", "stopword"), ("language", "abbreviation"), ("language", "calendar"),
-     ("language", "script"), ("translation", "function_word")}
+     ("language", "script"), ("language", "pronoun"), ("translation", "function_word"),
+     ("attribution", "stance_subject"), ("attribution", "stance_skip"), ("attribution", "stance_complement"),
+     ("attribution", "split_verb"), ("attribution", "frame_phrase")}
 )
+#: sections of rule triggers and context words (``gate_*``, ``context_*``): read by the
+#: extractors' context rules, never matched as phrases
+RULE_SECTION_PREFIXES = ("gate_", "context_")
 _MEMO_LIMIT = 200_000
 
 
@@ -193,7 +198,7 @@ def matcher_for(language: str) -> PhraseMatcher:
         except UnsupportedLanguageError:
             continue
         for section, items in lex.items():
-            if (family, section) in WORD_SET_ONLY:
-                continue  # read as word sets (extractors._util.word_set), never as hits
+            if (family, section) in WORD_SET_ONLY or section.startswith(RULE_SECTION_PREFIXES):
+                continue  # read as word sets or rule lists by the extractors, never as hits
             entries[(family, section)] = items
     return PhraseMatcher(entries)

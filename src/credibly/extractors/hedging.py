@@ -6,17 +6,21 @@ marker followed by a year in one clause: "will dominate by 2027").
 A prediction is *unsourced* when its sentence carries no attribution cue
 (``attribution/report_verb`` or ``attribution/publication_cue``).
 
-Ambiguous hedge entries are gated by the few tokens around each hit (see ``_keep_hedge``):
-"may be"/"could" of permission or ability, "possible" outside epistemic frames,
-"generally" outside consensus verbs, "some"/"many" as plain quantities, and German
+Ambiguous hedge entries are gated by the few tokens around each hit (see ``_keep_hedge``;
+the trigger entries and context words are lexicon sections ``gate_*`` and ``context_*``):
+modals of permission or ability ("may be used", "could not"), "possible" outside epistemic
+frames, "generally" outside consensus verbs, "some"/"many" as plain quantities, and German
 "soll/sollen" unless it reports hearsay (perfect infinitive: "soll ... angenommen haben").
 """
 
 from __future__ import annotations
 
+import functools
+
 from ..document import Document
+from ..errors import UnsupportedLanguageError
 from ..lexicon import Hit
-from ..resources import load_patterns
+from ..resources import load_lexicon, load_patterns
 from ._util import hit_evidence, sentence_hit_mask, char_evidence
 from .base import Extraction, noisy_or, per_1k, register, saturate
 
@@ -34,49 +38,80 @@ FEATURES = (
 
 
 # ---------------------------------------------------------------- context gates
-# Ambiguous lexicon entries are kept only in the contexts where they mark uncertainty.
-# Every gate reads a few tokens around one hit (no pass over the whole document).
-
-#: participles after "may be" / "could be" that still read as epistemic (biomedical
-#: speculation: "may be involved", "may be mediated by"); other participles make the
-#: modal one of permission or ability ("may be used", "may be described as").
-_EPISTEMIC_PARTICIPLES = frozenset(
-    "involved mediated related regulated associated required caused due responsible implicated linked "
-    "needed influenced controlled affected altered impaired explained accounted attributed "
-    "considered expected reactivated facilitated determined triggered modulated "
-    "underestimated overestimated".split()
-)
-_IRREGULAR_PARTICIPLES = frozenset(
-    "made done seen found used given taken known shown written built held played worn sold paid chosen "
-    "heard read set put cut kept left brought bought thought taught caught sent spent lent lost won "
-    "met run drawn grown thrown driven ridden eaten fallen forgotten hidden spoken broken stolen "
-    "frozen woken beaten bitten become begun sung sunk swum struck stuck hung laid led fed".split()
-)
-#: "could" + these is a hedge; "could not", "could only", "could + verb" (past ability) is not
-_COULD_NEXT = frozenset(
-    "be have also well possibly potentially perhaps conceivably theoretically explain account contribute "
-    "reflect represent mean indicate lead cause result play provide affect serve help become "
-    "involve underlie arise exist".split()
-)
-#: "generally" marks a vague consensus only before a reputational/consensus verb
-_GENERALLY_NEXT = frozenset(
-    "considered accepted regarded agreed believed thought seen viewed recognized recognised held known "
-    "described referred speaking credited acknowledged assumed understood perceived acclaimed".split()
-)
-#: "some"/"many" followed by these are quantities or durations, not vague attribution
-_QUANT_NOT = frozenset("time times extent years exceptions more a an the degree".split())
-_QUANT_NOT_BEFORE = frozenset("how so too as for".split())
-_BELIEF_PREV = frozenset(
-    "is are was were be been being widely generally commonly once originally now long also still often "
-    "traditionally popularly previously formerly erroneously mistakenly wrongly falsely".split()
-)
-_POSSIBLE_BEFORE = frozenset("is was be been are were it 's the a an one another its their".split())
-_POSSIBLE_NOT_NEXT = frozenset("to for by in without from".split())
-#: German: a perfect infinitive closes a hearsay "soll" clause ("soll ... angenommen haben")
-_DE_PERFECT_AUX = frozenset(("haben", "sein"))
-_DE_INSEPARABLE = ("be", "ver", "er", "ent", "zer", "emp", "miss", "über", "unter", "hinter", "wider")
-_DE_SOLL = frozenset(("soll", "sollen"))
+# Ambiguous hedge entries are kept only in the contexts where they mark uncertainty. The
+# rules are generic; which entries they apply to and every context word come from the
+# language's lexicon (``gate_*`` sections list trigger entries, ``context_*`` sections
+# list context words; a language without them has no gates). Every gate reads a few
+# tokens around one hit, never the whole document.
 _CLAUSE_PUNCT = frozenset(",;:.!?()[]\"“”„«»")
+_HEARSAY_REACH = 30  # tokens looked ahead for the end of a hearsay modal's clause
+
+
+class _Gates:
+    """The gate word lists of one language (``features/hedging/<lang>.txt``)."""
+
+    def __init__(self, language: str):
+        try:
+            lex = load_lexicon(FAMILY, language)
+        except UnsupportedLanguageError:
+            lex = {}
+
+        def phrases(section: str) -> frozenset[tuple[str, ...]]:
+            return frozenset(tuple(e.casefold().split()) for e in lex.get(section, ()))
+
+        def words(section: str) -> frozenset[str]:
+            return frozenset(e.casefold() for e in lex.get(section, ()) if " " not in e)
+
+        self.modal = phrases("gate_modal")  # "may be", "could": no participle of permission after the copula
+        self.modal_option = phrases("gate_modal_option")  # "may also": with a copula, only an epistemic participle
+        self.belief = phrases("gate_belief")  # "thought": passive belief only
+        self.consensus = phrases("gate_consensus")  # "generally": before a consensus verb
+        self.epistemic_adjective = phrases("gate_epistemic_adjective")  # "possible": epistemic frames
+        self.quantifier = phrases("gate_quantifier")  # "some", "many": not plain quantities
+        self.hearsay = phrases("gate_hearsay_modal")  # "soll": a perfect infinitive ends the clause
+        self.copula = words("context_copula")
+        self.modal_next = words("context_modal_next")
+        self.epistemic_participle = words("context_epistemic_participle")
+        self.irregular_participle = words("context_irregular_participle")
+        self.participle_suffix = tuple(words("context_participle_suffix"))
+        self.participle_infix = tuple(words("context_participle_infix"))
+        self.participle_prefix = tuple(words("context_participle_prefix"))
+        self.participle_ending = tuple(words("context_participle_ending"))
+        self.belief_prev = words("context_belief_prev")
+        self.belief_not_next = words("context_belief_not_next")
+        self.consensus_next = words("context_consensus_next")
+        self.consensus_skip = words("context_consensus_skip")
+        self.adjective_complement = words("context_adjective_complement")
+        self.adjective_prev = words("context_adjective_prev")
+        self.adjective_not_next = words("context_adjective_not_next")
+        self.quantity_prev = words("context_quantity_prev")
+        self.quantity_next = words("context_quantity_next")
+        self.perfect_aux = words("context_perfect_aux")
+        self.passive_participle = words("context_passive_participle")
+        self.any = bool(
+            self.modal or self.modal_option or self.belief or self.consensus or self.epistemic_adjective
+            or self.quantifier or self.hearsay
+        )
+
+    def is_participle(self, w: str) -> bool:
+        """A past participle: listed as irregular, or a long word with a participle suffix
+        (and, where the language lists them, a participle infix, prefix or ending)."""
+        if w in self.irregular_participle:
+            return True
+        if len(w) <= 4 or not w.endswith(self.participle_suffix or ("\0",)):
+            return False
+        if not (self.participle_infix or self.participle_prefix or self.participle_ending):
+            return True
+        return (
+            any(m in w[:-2] for m in self.participle_infix)
+            or w.startswith(self.participle_prefix or ("\0",))
+            or w.endswith(self.participle_ending or ("\0",))
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _gates(language: str) -> _Gates:
+    return _Gates(language)
 
 
 def _folded(doc: Document, i: int) -> str:
@@ -87,16 +122,12 @@ def _same_sentence(doc: Document, i: int, j: int) -> bool:
     return 0 <= j < doc.n_words and doc.sentence_of[i] == doc.sentence_of[j]
 
 
-def _is_participle(word: str) -> bool:
-    return (word.endswith("ed") and len(word) > 4) or word in _IRREGULAR_PARTICIPLES
-
-
-def _non_epistemic_be(doc: Document, i: int) -> bool:
-    """Token ``i`` is "be" followed by a participle of permission/ability ("be used")."""
-    if _folded(doc, i) != "be" or not _same_sentence(doc, i, i + 1):
+def _permission_after(doc: Document, g: _Gates, i: int) -> bool:
+    """Token ``i`` is a copula followed by a participle of permission or ability ("be used")."""
+    if _folded(doc, i) not in g.copula or not _same_sentence(doc, i, i + 1):
         return False
     w = _folded(doc, i + 1)
-    return _is_participle(w) and w not in _EPISTEMIC_PARTICIPLES
+    return g.is_participle(w) and w not in g.epistemic_participle
 
 
 def _clause_break(doc: Document, i: int) -> bool:
@@ -107,70 +138,63 @@ def _clause_break(doc: Document, i: int) -> bool:
     return any(c in _CLAUSE_PUNCT for c in gap)
 
 
-def _de_perfect_infinitive(doc: Document, i: int) -> bool:
-    """Tokens ``i-1, i`` are a participle + "haben"/"sein" ("angenommen haben", "gewesen sein")."""
-    if _folded(doc, i) not in _DE_PERFECT_AUX or i < 1 or not _same_sentence(doc, i, i - 1):
+def _perfect_infinitive(doc: Document, g: _Gates, i: int) -> bool:
+    """Tokens ``i-1, i`` are a participle + perfect auxiliary ("angenommen haben", "gewesen sein")."""
+    if _folded(doc, i) not in g.perfect_aux or i < 1 or not _same_sentence(doc, i, i - 1):
         return False
     w = _folded(doc, i - 1)
-    if w == "worden":
-        return True
-    return (
-        len(w) > 4
-        and w.endswith(("t", "en"))
-        and ("ge" in w[:-2] or w.startswith(_DE_INSEPARABLE) or w.endswith("iert"))
-    )
+    return w in g.passive_participle or g.is_participle(w)
 
 
-def _de_hearsay_soll(doc: Document, h: Hit) -> bool:
-    """ "soll/sollen" reporting hearsay: a perfect infinitive ends its clause
-    ("Der Minister soll Geld angenommen haben"), or precedes it in a verb-final clause
-    ("..., weil er Geld angenommen haben soll"). Deontic uses ("soll im Mai gelten") fail."""
+def _hearsay(doc: Document, g: _Gates, h: Hit) -> bool:
+    """A modal reporting hearsay: a perfect infinitive ends its clause ("Der Minister soll
+    Geld angenommen haben"), or precedes it in a verb-final clause ("..., weil er Geld
+    angenommen haben soll"). Deontic uses ("soll im Mai gelten") fail."""
     i = h.first
-    if i >= 2 and _de_perfect_infinitive(doc, i - 1) and not _clause_break(doc, i - 1):
+    if i >= 2 and _perfect_infinitive(doc, g, i - 1) and not _clause_break(doc, i - 1):
         return True
     j = i
-    for _ in range(30):  # bounded look-ahead to the end of the clause
+    for _ in range(_HEARSAY_REACH):  # bounded look-ahead to the end of the clause
         if _clause_break(doc, j):
-            return j > i and _de_perfect_infinitive(doc, j)
+            return j > i and _perfect_infinitive(doc, g, j)
         j += 1
     return False
 
 
-def _keep_hedge(doc: Document, h: Hit) -> bool:
-    words = doc.folded[h.first : h.last]
-    first, nxt, prev = words[0], _folded(doc, h.last), _folded(doc, h.first - 1)
+def _keep_hedge(doc: Document, g: _Gates, h: Hit) -> bool:
+    words = tuple(doc.folded[h.first : h.last])
+    nxt, prev = _folded(doc, h.last), _folded(doc, h.first - 1)
     if not _same_sentence(doc, h.first, h.last):
         nxt = ""
-    if doc.language == "de":
-        if len(words) == 1 and first in _DE_SOLL:
-            return _de_hearsay_soll(doc, h)
-        return True
-    if words == ["may", "be"]:
-        return not _non_epistemic_be(doc, h.last - 1)
-    if first == "may" and len(words) == 2 and words[1] in ("also", "not"):
-        # "may also be called/found/a ..." lists options; keep "may also be involved/due"
-        return nxt != "be" or _folded(doc, h.last + 1) in _EPISTEMIC_PARTICIPLES
-    if words == ["could"]:
-        if nxt == "be":
-            return not _non_epistemic_be(doc, h.last)
-        return nxt in _COULD_NEXT
-    if words == ["thought"] or words == ["believed"]:  # passive belief only: "is thought", "widely believed"
-        return prev in _BELIEF_PREV and nxt != "of"
-    if words == ["generally"]:
-        return nxt in _GENERALLY_NEXT or (nxt in ("be", "been", "not") and _folded(doc, h.last + 1) in _GENERALLY_NEXT)
-    if words == ["possible"]:
-        if nxt == "that":
+    if words in g.hearsay:
+        return _hearsay(doc, g, h)
+    if words in g.modal:
+        if words[-1] in g.copula:  # "may be" + participle
+            return not _permission_after(doc, g, h.last - 1)
+        if nxt in g.copula:  # "could" + "be" + participle
+            return not _permission_after(doc, g, h.last)
+        return nxt in g.modal_next  # "could have", not "could not" or "could swim"
+    if words in g.modal_option:  # "may also be called" lists options; "may also be involved" hedges
+        return nxt not in g.copula or _folded(doc, h.last + 1) in g.epistemic_participle
+    if words in g.belief:  # passive belief only: "is thought", "widely believed"
+        return prev in g.belief_prev and nxt not in g.belief_not_next
+    if words in g.consensus:
+        return nxt in g.consensus_next or (nxt in g.consensus_skip and _folded(doc, h.last + 1) in g.consensus_next)
+    if words in g.epistemic_adjective:
+        if nxt in g.adjective_complement:
             return True
-        return prev in _POSSIBLE_BEFORE and nxt not in _POSSIBLE_NOT_NEXT
-    if words == ["some"] or words == ["many"]:
-        if prev in _QUANT_NOT_BEFORE or nxt in _QUANT_NOT or nxt[:1].isdigit():
-            return False
+        return prev in g.adjective_prev and nxt not in g.adjective_not_next
+    if words in g.quantifier:
+        return not (prev in g.quantity_prev or nxt in g.quantity_next or nxt[:1].isdigit())
     return True
 
 
 @register("hedging_v1", FAMILY, FEATURES)
 def extract(doc: Document) -> Extraction:
-    hedges = [h for h in doc.hits_of(FAMILY, "hedge") if _keep_hedge(doc, h)]
+    gates = _gates(doc.language)
+    hedges = doc.hits_of(FAMILY, "hedge")
+    if gates.any:
+        hedges = [h for h in hedges if _keep_hedge(doc, gates, h)]
     boosters = doc.hits_of(FAMILY, "booster")
     weasels = doc.hits_of(FAMILY, "weasel")
     predictions = doc.hits_of(FAMILY, "prediction")
