@@ -76,9 +76,10 @@ def test_round_trip_keeps_predictions(shipped, tmp_path):
     path = shipped.save(tmp_path)
     again = H.FamilyHeads.from_file(path)
     feats = analyse(EN, "en").features
+    doc = analyse(EN, "en").doc
     for fam, per_lang in shipped.heads.items():
         for lang, head in per_lang.items():
-            x = head.vector(feats)
+            x = head.vector(shipped.inputs(fam, lang, feats, doc))
             assert again.heads[fam][lang].predict_proba(x)[0] == pytest.approx(head.predict_proba(x)[0], abs=1e-12)
 
 
@@ -135,7 +136,7 @@ def test_family_values_in_range_deterministic_and_monotone(shipped, text, langua
         if fam not in H.HEAD_FAMILIES or v is None:
             assert v == rule
             continue
-        p = H.family_probability(fam, a.doc.language, a.features)
+        p = H.family_probability(fam, a.doc.language, a.features, a.doc)
         if p is None:
             assert v == rule
         else:
@@ -186,6 +187,15 @@ def test_no_head_for_a_family_keeps_the_rule(monkeypatch, shipped):
     a = analyse(EN, "en")
     assert a.families["translation"] == a.rules["translation"]
     assert a.families["ai_generated"] != a.rules["ai_generated"]
+
+
+def test_analyse_without_heads_gives_rules_and_never_reads_the_file(monkeypatch):
+    def broken():
+        raise AssertionError("heads file read")
+
+    monkeypatch.setattr(H, "default_heads", broken)
+    a = analyse(DIGEST, "en", heads=False)
+    assert a.families == a.rules
 
 
 def test_combine():

@@ -244,7 +244,7 @@ def test_without_prior_nothing_changes(text, doc):
     r = credibly.score(text, url="https://example.com")  # a url alone does nothing
     assert r == doc and r.source is None and r.document_trust == r.trust
     assert list(doc.to_dict()) == ["trust", "language", "families", "top_signals", "error", "evidence"]
-    assert "source" not in doc.explain()
+    assert "source prior" not in doc.explain()
     assert all(s.family != "source" for s in doc.signals(None))
 
 

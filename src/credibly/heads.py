@@ -68,6 +68,8 @@ import numpy as np
 
 from .errors import ModelFormatError
 from .model import LinearHead, open_envelope, require_features, read_envelope, write_envelope
+from .ngram import SCHEME as NGRAM_SCHEME
+from .ngram import NgramModel, input_name
 from .resources import data_path
 
 log = logging.getLogger(__name__)
@@ -114,36 +116,72 @@ class FamilyHeads:
 
     heads: dict[str, dict[str, LinearHead]]
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: ``{family: {language: NgramModel}}``: the n-gram score a head of the same family and
+    #: language key reads as its input ``ngram_v1.<family>`` (:mod:`credibly.ngram`)
+    ngrams: dict[str, dict[str, NgramModel]] = field(default_factory=dict)
 
-    def head_for(self, family: str, language: str | None) -> LinearHead | None:
+    def key_for(self, family: str, language: str | None) -> str | None:
+        """The language key of the head that scores ``language`` (its own, else ``"*"``)."""
         per_lang = self.heads.get(family)
         if not per_lang:
             return None
         if language in per_lang:
-            return per_lang[language]  # type: ignore[index]
-        return per_lang.get("*")
+            return language
+        return "*" if "*" in per_lang else None
+
+    def head_for(self, family: str, language: str | None) -> LinearHead | None:
+        key = self.key_for(family, language)
+        return None if key is None else self.heads[family][key]
+
+    def ngram_for(self, family: str, key: str | None) -> NgramModel | None:
+        """The n-gram model of the head ``(family, key)`` (exact key, no fallback), or ``None``."""
+        return self.ngrams.get(family, {}).get(key) if key is not None else None
+
+    def inputs(self, family: str, language: str | None, features: dict[str, float], doc: Any = None) -> dict[str, float]:
+        """``features`` plus the head's n-gram score (``ngram_v1.<family>``) when it reads one;
+        without a document the n-gram input is missing (the head then uses its training mean)."""
+        key = self.key_for(family, language)
+        head = None if key is None else self.heads[family][key]
+        name = input_name(family)
+        if head is None or name not in head.features:
+            return features
+        model = self.ngram_for(family, key)
+        s = model.score(doc) if (model is not None and doc is not None) else None
+        return {**features, name: math.nan if s is None else s}
 
     @property
     def features(self) -> list[str]:
+        """The extractor features the heads read (not the n-gram inputs)."""
         seen: dict[str, None] = {}
         for per_lang in self.heads.values():
             for h in per_lang.values():
-                seen.update(dict.fromkeys(h.features))
+                seen.update(dict.fromkeys(f for f in h.features if not f.startswith("ngram_v1.")))
         return list(seen)
 
     def check_features(self, known: Iterable[str]) -> None:
-        """Raise if a head needs a feature this version of credibly does not compute."""
+        """Raise if a head needs a feature this version of credibly does not compute, or an
+        n-gram input without its n-gram model."""
         require_features(self.features, known, "family heads", " retrain with python -m credibly.heads")
+        for fam, per_lang in self.heads.items():
+            for lang, h in per_lang.items():
+                for f in h.features:
+                    if f.startswith("ngram_v1.") and (f != input_name(fam) or self.ngram_for(fam, lang) is None):
+                        raise ModelFormatError(f"family heads: head {fam}/{lang} reads {f} but the file has no "
+                                               "matching n-gram model; retrain with python -m credibly.heads")
 
     # -- persistence ------------------------------------------------------------------
     def to_payload(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "heads": {
                 fam: {lang: h.to_payload() for lang, h in sorted(per_lang.items())}
                 for fam, per_lang in sorted(self.heads.items())
             },
             "metadata": self.metadata,
         }
+        if self.ngrams:
+            out["ngrams"] = {fam: {lang: m.to_payload() for lang, m in sorted(per_lang.items())}
+                             for fam, per_lang in sorted(self.ngrams.items())}
+        return out
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -178,9 +216,17 @@ class FamilyHeads:
             meta = payload.get("metadata", {})
             if not isinstance(meta, dict):
                 raise TypeError("metadata must be an object")
+            raw_ng = payload.get("ngrams", {})
+            if not isinstance(raw_ng, dict):
+                raise TypeError("ngrams must be an object {family: {language: model}}")
+            ngrams: dict[str, dict[str, NgramModel]] = {}
+            for fam, per_lang in raw_ng.items():
+                if not isinstance(per_lang, dict):
+                    raise TypeError(f"ngrams[{fam!r}] must be an object {{language: model}}")
+                ngrams[str(fam)] = {str(lang): NgramModel.from_payload(m) for lang, m in per_lang.items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"{where}: malformed family heads file: {exc}") from None
-        return cls(heads=heads, metadata=meta)
+        return cls(heads=heads, metadata=meta, ngrams=ngrams)
 
 
 def heads_file() -> Path | None:
@@ -209,16 +255,17 @@ def default_heads() -> FamilyHeads | None:
     return heads
 
 
-def family_probability(family: str, language: str | None, features: dict[str, float]) -> float | None:
-    """The head's calibrated probability for ``family`` from a feature dict, or ``None`` when
-    there is no heads file or no head for this family and language."""
+def family_probability(family: str, language: str | None, features: dict[str, float], doc: Any = None) -> float | None:
+    """The head's calibrated probability for ``family`` from a feature dict (and the parsed
+    document, for the heads that read its n-gram score), or ``None`` when there is no heads
+    file or no head for this family and language."""
     heads = default_heads()
     if heads is None:
         return None
     head = heads.head_for(family, language)
     if head is None:
         return None
-    p = float(head.predict_proba(head.vector(features))[0])
+    p = float(head.predict_proba(head.vector(heads.inputs(family, language, features, doc)))[0])
     return p if math.isfinite(p) else None
 
 
@@ -327,6 +374,8 @@ def sign_of(family: str, name: str) -> int:
 
     A family's own evidence features are constrained, so more evidence never lowers its value.
     """
+    if name == input_name(family):
+        return +1  # the family's own n-gram score
     if name.startswith(f"{family}_v"):
         if name.endswith(".sentence_length_cv"):
             return -1  # uniform sentence rhythm marks generated text
@@ -471,7 +520,7 @@ def _featurize_one(item: tuple[str, str]) -> dict[str, Any] | None:
 
     text, lang = item
     try:
-        a = analyse(text, lang)
+        a = analyse(text, lang, heads=False)  # features and rules only: never the heads being replaced
     except CrediblyError:
         return None
     return {"features": a.features, "rules": a.rules}
@@ -534,7 +583,7 @@ def head_inputs(language_independent: bool = False) -> list[str]:
 
     names = [f for f in feature_names() if f not in EXCLUDED]
     if language_independent:
-        probe = analyse("Ceci est un court texte. Il sert à voir quelles mesures restent. " * 3, "xx")
+        probe = analyse("Ceci est un court texte. Il sert à voir quelles mesures restent. " * 3, "xx", heads=False)
         names = [f for f in names if math.isfinite(probe.features[f])]
     return names
 
@@ -570,11 +619,16 @@ def _auc(y: np.ndarray, s: np.ndarray) -> float | None:
 
 
 def train_head(family: str, language: str, corpora: list[tuple[str, list[dict[str, Any]]]],
-               names: list[str], through_rule: bool = True) -> tuple[LinearHead, dict[str, Any]]:
+               names: list[str], through_rule: bool = True,
+               extra: dict[str, np.ndarray] | None = None) -> tuple[LinearHead, dict[str, Any]]:
     """Choose C on the grid by the grouped out-of-fold log loss of the family value, fit, and
-    report train-side (out-of-fold) figures."""
+    report train-side (out-of-fold) figures. ``extra``: more input columns (the n-gram score),
+    one value per document in the order of ``corpora`` (skipped documents left out)."""
     docs = [(c, d) for c, ds in corpora for d in ds if not d["skip"]]
     X = np.array([[d["features"].get(n, math.nan) for n in names] for _, d in docs], dtype=float)
+    if extra:
+        names = list(names) + list(extra)
+        X = np.column_stack([X] + [np.asarray(v, dtype=float) for v in extra.values()])
     y = np.array([d["label"] for _, d in docs], dtype=int)
     corpus = [c for c, _ in docs]
     groups = [f"{c}|{d['group']}" for c, d in docs]
@@ -616,6 +670,7 @@ def train_head(family: str, language: str, corpora: list[tuple[str, list[dict[st
         "oof_ece_family": _ece(y, combined, w),
         "corpora": per_corpus,
         "top_coefficients": [[n, round(c, 3)] for n, c in nz[:10]],
+        "_oof": {"y": y, "family": combined},
     }
     return head, info
 
@@ -631,13 +686,117 @@ def _ece(y: np.ndarray, p: np.ndarray, w: np.ndarray, bins: int = 10) -> float:
     return round(float(tot / w.sum()), 4)
 
 
+#: n-gram models: the C grid (chosen by mean per-corpus out-of-fold AUC), the number of buckets
+#: kept (largest weights, then refitted) and the head languages that read an n-gram score
+NGRAM_C_GRID = (10.0, 30.0)
+NGRAM_MAX_BUCKETS = 12_000
+NGRAM_LANGUAGES = ("en", "de")
+
+
+def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_splits: int = 5,
+                c_grid: Sequence[float] = NGRAM_C_GRID, max_buckets: int = NGRAM_MAX_BUCKETS,
+                ) -> tuple[np.ndarray, NgramModel, dict[str, Any]]:
+    """Fit the n-gram model of a head on the same documents, weights and groups as the head.
+
+    Returns the grouped out-of-fold logits (the head's training input: stacking, so the head
+    never sees an n-gram score of a document the n-gram model was fitted on), the model fitted
+    on every document (stored as the file stores it: quantised) and train-side figures."""
+    from sklearn.model_selection import GroupKFold
+
+    from . import ngram as NG
+    from .document import parse
+
+    docs = [(c, d) for c, ds in corpora for d in ds if not d["skip"]]
+    vecs = []
+    for _, d in docs:
+        if "ngram_vec" not in d:
+            d["ngram_vec"] = NG.ngram_vector(parse(d["text"], d["lang"]).folded)
+        vecs.append(d["ngram_vec"])
+    X = NG.design_matrix(vecs)
+    y = np.array([d["label"] for _, d in docs], dtype=int)
+    corpus = np.array([c for c, _ in docs])
+    groups = np.array([f"{c}|{d['group']}" for c, d in docs])
+    w = balanced_weights(y, corpus)
+    folds = list(GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(X, y, groups))
+    best = None
+    trials = []
+    for C in c_grid:
+        oof = np.zeros(len(y))
+        for tr, te in folds:
+            m = NG.fit(X[tr], y[tr], w[tr], C, max_buckets)
+            oof[te] = [m.score_vector(*vecs[i]) or 0.0 for i in te]
+        per = {c: _auc(y[corpus == c], oof[corpus == c]) for c in dict.fromkeys(corpus.tolist())}
+        mean_auc = float(np.mean([v for v in per.values() if v is not None]))
+        trials.append({"C": C, "oof_auc": per})
+        if best is None or mean_auc > best[0] + 1e-9:
+            best = (mean_auc, C, oof, per)
+    _, C, oof, per = best  # type: ignore[misc]
+    model = NG.fit(X, y, w, C, max_buckets)
+    model = NgramModel.from_payload(model.to_payload())  # exactly what the file will hold
+    info = {"C": C, "C_trials": trials, "n_buckets": int(len(model.buckets)), "oof_auc_ngram": per}
+    model.info = {"C": C, "n_train": int(len(y)), "corpora": sorted(set(corpus.tolist()))}
+    return oof, model, info
+
+
+#: an n-gram head is used only if the share of original human news (label-1 rows of
+#: corpora/news.jsonl.gz in the head's language) with a family value > 0.5 stays within this
+#: margin of the rule strengths' share; otherwise the head is refitted without the n-gram input
+NEWS_FP_MARGIN = 0.03
+NEWS_FP_DOCS = 600
+
+
+def human_news(shared: Path, n: int = NEWS_FP_DOCS) -> dict[str, list[dict[str, Any]]]:
+    """Up to ``n`` original human news texts per language (en, de): label-1 rows of
+    ``corpora/news.jsonl.gz``, a fixed pseudo-random sample (crc32 of the id). Empty when absent."""
+    path = shared / "corpora" / "news.jsonl.gz"
+    if not path.is_file():
+        log.info("no %s: the human-news false-positive check of the n-gram heads is skipped", path)
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {"en": [], "de": []}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("label") == 1 and r.get("language") in out and r.get("text"):
+                out[r["language"]].append({"text": r["text"], "lang": r["language"], "label": 0, "group": r["id"],
+                                           "key": zlib.crc32(r["id"].encode("utf-8"))})
+    return {lg: sorted(ds, key=lambda d: d["key"])[:n] for lg, ds in out.items()}
+
+
+def news_false_positives(family: str, head: LinearHead, model: NgramModel | None,
+                         docs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Mean family value and share > 0.5 of ``head`` (with its n-gram model) on human news,
+    beside the rule strengths alone."""
+    from . import ngram as NG
+    from .document import parse
+
+    docs = [d for d in docs if not d.get("skip")]
+    if not docs:
+        return None
+    rows = []
+    for d in docs:
+        feats = dict(d["features"])
+        if model is not None:
+            if "ngram_vec" not in d:
+                d["ngram_vec"] = NG.ngram_vector(parse(d["text"], d["lang"]).folded)
+            sc = model.score_vector(*d["ngram_vec"])
+            feats[input_name(family)] = math.nan if sc is None else sc
+        rows.append(head.vector(feats))
+    p = head.predict_proba(np.array(rows))
+    r = np.array([d["rules"].get(family) or 0.0 for d in docs])
+    fam = 1.0 - (1.0 - p) * (1.0 - r)
+    return {"n": len(docs), "mean_family": round(float(fam.mean()), 4),
+            "share_family_gt_0_5": round(float(np.mean(fam > 0.5)), 4),
+            "mean_rule": round(float(r.mean()), 4), "share_rule_gt_0_5": round(float(np.mean(r > 0.5)), 4)}
+
+
 #: a head ships only when its out-of-fold family value beats the constant 1:1 prior
 #: (log loss log 2) by at least this many nats: where the ground truth does not allow a
 #: calibrated probability, the family keeps its rule strength
 MIN_GAIN = 0.02
 
 
-def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: float = MIN_GAIN) -> FamilyHeads:
+def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: float = MIN_GAIN,
+          use_ngrams: bool = True) -> FamilyHeads:
     """Train every head of :func:`training_sets`; heads that do not pass the ``min_gain`` gate
     are reported in the metadata (``not_shipped``) but left out of the file."""
     from .pipeline import feature_names
@@ -648,15 +807,51 @@ def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: floa
     featurize(list(all_docs.values()), jobs=jobs, cache=cache)
     log.info("featurized %d documents in %.0f s", len(all_docs), time.time() - t0)
     heads: dict[str, dict[str, LinearHead]] = {}
+    ngrams: dict[str, dict[str, NgramModel]] = {}
     report: dict[str, dict[str, Any]] = {}
+    oof_family: dict[str, dict[str, Any]] = {}
+    news = human_news(shared) if use_ngrams else {}
+    if news:
+        featurize([d for ds in news.values() for d in ds], jobs=jobs, cache=cache)
     for (family, language), corpora in sets.items():
         names = head_inputs(language_independent=(language == "*"))
-        head, info = train_head(family, language, corpora, names)
+        extra, model, ng_info = None, None, None
+        if use_ngrams and language in NGRAM_LANGUAGES:
+            t1 = time.time()
+            oof_ng, model, ng_info = train_ngram(family, corpora)
+            extra = {input_name(family): oof_ng}
+            log.info("%s/%s: n-gram model C=%s, %d buckets, out-of-fold AUC %s (%.0f s)", family, language,
+                     ng_info["C"], ng_info["n_buckets"], ng_info["oof_auc_ngram"], time.time() - t1)
+        head, info = train_head(family, language, corpora, names, extra=extra)
+        if ng_info is not None:
+            info["ngram"] = ng_info
+            fp = news_false_positives(family, head, model, news.get(language, []))
+            info["ngram"]["human_news"] = fp
+            plain_head, plain_info = train_head(family, language, corpora, names)
+            plain_ships = math.log(2.0) - plain_info["oof_log_loss_family"] >= min_gain
+            base = news_false_positives(family, plain_head, None, news.get(language, [])) if plain_ships else None
+            # the baseline: the feature head (when it would ship), else the rule strengths alone
+            base_share = base["share_family_gt_0_5"] if base else (fp or {}).get("share_rule_gt_0_5", 0.0)
+            info["ngram"]["human_news_baseline_share_gt_0_5"] = base_share
+            if fp and fp["share_family_gt_0_5"] > base_share + NEWS_FP_MARGIN:
+                # the n-gram head fires on ordinary human news: fall back to the feature head
+                log.info("%s/%s: n-gram head NOT used: human news share > 0.5 is %.3f (without it %.3f)",
+                         family, language, fp["share_family_gt_0_5"], base_share)
+                rejected = info
+                head, info = plain_head, plain_info
+                info["ngram_rejected"] = {"reason": "human news false positives", "human_news": fp,
+                                          "human_news_baseline_share_gt_0_5": base_share,
+                                          "oof_auc_family": {c: v["oof_auc_family"] for c, v in
+                                                             rejected["corpora"].items()}}
+                model = None
         info["gain_over_prior_nats"] = round(math.log(2.0) - info["oof_log_loss_family"], 4)
         info["shipped"] = info["gain_over_prior_nats"] >= min_gain
         if info["shipped"]:
             heads.setdefault(family, {})[language] = head
+            if model is not None:
+                ngrams.setdefault(family, {})[language] = model
         report.setdefault(family, {})[language] = info
+        oof_family.setdefault(family, {})[language] = info.pop("_oof")
         log.info("%s/%s: C=%s gain %.3f nats%s; out-of-fold AUC %s", family, language, info["C"],
                  info["gain_over_prior_nats"], "" if info["shipped"] else " (NOT shipped)",
                  {c: v["oof_auc_family"] for c, v in info["corpora"].items()})
@@ -684,7 +879,20 @@ def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: floa
         "Schaaff fr/es Wikipedia",
         "heads": report,
     }
-    return FamilyHeads(heads=heads, metadata=metadata)
+    if use_ngrams:
+        metadata["ngram_inputs"] = ("en and de heads: ngram_v1.<family> = the logit of a hashed word "
+                                    f"unigram+bigram logistic regression (credibly.ngram, scheme "
+                                    f"{NGRAM_SCHEME}) fitted on the head's training documents; the head "
+                                    "reads its grouped out-of-fold logits (stacking) and its weight on it is "
+                                    "non-negative")
+    # the translation benchmark pools the pairs over the en and de heads: the pooled
+    # out-of-fold figure of the family value, for --split dev
+    tr = oof_family.get("translation", {})
+    if tr and all(report["translation"][lg]["shipped"] for lg in tr):
+        y = np.concatenate([tr[lg]["y"] for lg in tr])
+        v = np.concatenate([tr[lg]["family"] for lg in tr])
+        report["translation"]["pooled_oof_auc_family"] = _auc(y, v)
+    return FamilyHeads(heads=heads, metadata=metadata, ngrams=ngrams)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -698,15 +906,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-gain", type=float, default=MIN_GAIN,
                     help="ship a head only if its out-of-fold log loss beats the 1:1 prior by this many nats "
                     "(default: %(default)s; 0 ships every head that beats the prior, a negative value ships all)")
+    ap.add_argument("--no-ngrams", action="store_true", help="heads on the extractor features only (no n-gram input)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="credibly.heads: %(message)s")
-    heads = train(args.shared, jobs=args.jobs, cache=args.cache, min_gain=args.min_gain)
+    heads = train(args.shared, jobs=args.jobs, cache=args.cache, min_gain=args.min_gain,
+                  use_ngrams=not args.no_ngrams)
     path = heads.save(args.out)
     print(f"wrote {path}", file=sys.stderr)
     for fam, per_lang in heads.metadata["heads"].items():
         for lang, info in per_lang.items():
+            if not isinstance(info, dict):
+                print(f"{fam}: {lang} {info}")
+                continue
             figs = ", ".join(f"{c}: family {v['oof_auc_family']} / head {v['oof_auc_head']} / rule {v['auc_rule']}"
                              for c, v in info["corpora"].items())
             state = "shipped" if info["shipped"] else "NOT shipped"

@@ -3,7 +3,8 @@
 Family values (``Analysis.families``, ``Result.families``): each extractor's rule strength in
 [0, 1]; for a family with a shipped head in ``models/family_heads.json`` (``ai_generated``;
 ``translation`` would be combined the same way once a head passes the training gate) the value is
-``noisy_or(head, rule)``, a calibrated probability (:mod:`credibly.heads`). ``Analysis.rules``
+``noisy_or(head, rule)``, a calibrated probability (:mod:`credibly.heads`; a head may also read
+the document's hashed word n-gram score, :mod:`credibly.ngram`, from the same parse). ``Analysis.rules``
 keeps the rule strengths alone. Without a heads file the families are the rule strengths.
 """
 
@@ -50,7 +51,10 @@ def _freeze_after_first(language: str) -> None:
         gc.freeze()
 
 
-def analyse(text: str, language: str | None = None) -> Analysis:
+def analyse(text: str, language: str | None = None, *, heads: bool = True) -> Analysis:
+    """Parse once, run every extractor, combine the family values. ``heads=False`` leaves
+    the family values at the rule strengths (used when the heads themselves are trained,
+    so that training never depends on the heads file it replaces)."""
     from .heads import HEAD_FAMILIES, combine, family_probability  # lazy: python -m credibly.heads
 
     doc = parse(text, language)
@@ -67,9 +71,9 @@ def analyse(text: str, language: str | None = None) -> Analysis:
     evidence.sort(key=lambda e: (e.start, e.end, e.family, e.kind))
     _freeze_after_first(doc.language)
     families = dict(rules)
-    for fam in HEAD_FAMILIES:
+    for fam in HEAD_FAMILIES if heads else ():
         if fam in families:
-            families[fam] = combine(family_probability(fam, doc.language, features), rules[fam])
+            families[fam] = combine(family_probability(fam, doc.language, features, doc), rules[fam])
     return Analysis(doc, features, families, evidence, rules)
 
 

@@ -7,6 +7,7 @@ furniture and ad lines read ``features/boilerplate/<lang>.txt`` sections ``furni
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 
@@ -40,26 +41,42 @@ class _FirstOwner:
     or dict operation over the paragraph's own keys (``set.difference`` with a dict
     probes the dict), so the cost stays linear in the text."""
 
-    __slots__ = ("owner", "df")
+    __slots__ = ("owner", "repeats", "counted")
 
     def __init__(self, counted: bool):
         self.owner: dict = {}
-        self.df: Counter | None = Counter() if counted else None
+        #: paragraphs holding a key, minus one: kept for repeated keys only (a key seen in
+        #: one paragraph, the usual case, costs nothing)
+        self.repeats: dict = {}
+        self.counted = counted
 
-    def shared_counts(self, keys: set) -> tuple[Counter, set]:
-        """(keys shared per earlier paragraph, keys never seen). With document frequencies,
-        keys held by more than _COMMON_SHINGLE paragraphs are not informative."""
+    def holders(self, key) -> int:
+        """How many paragraphs registered so far hold ``key``."""
+        return (key in self.owner) + self.repeats.get(key, 0)
+
+    def shared_counts(self, keys: set) -> tuple[Counter, set, set]:
+        """(keys shared per earlier paragraph, keys never seen, keys seen before). With
+        counting on, keys held by more than _COMMON_SHINGLE paragraphs are not informative."""
         new = keys.difference(self.owner)
-        shared = keys - new
-        if self.df is not None and shared:
-            df = self.df
-            shared = [k for k in shared if df[k] <= _COMMON_SHINGLE]
-        return Counter(map(self.owner.__getitem__, shared)), new
+        seen = keys - new
+        shared = seen
+        if self.counted and seen:
+            repeats = self.repeats
+            shared = [k for k in seen if repeats.get(k, 0) < _COMMON_SHINGLE]  # holders <= _COMMON_SHINGLE
+        return Counter(map(self.owner.__getitem__, shared)), new, seen
 
-    def add(self, keys: set, new: set, p: int) -> None:
-        if self.df is not None:
-            self.df.update(keys)
+    def add(self, new: set, seen: set, p: int) -> None:
+        if self.counted and seen:
+            repeats = self.repeats
+            for k in seen:
+                repeats[k] = repeats.get(k, 0) + 1
         self.owner.update(dict.fromkeys(new, p))
+
+
+def _top(counts: Counter) -> list[int]:
+    """The _CANDIDATES paragraphs with most shared keys, ties to the earlier paragraph (a
+    fixed order: set iteration order varies between processes, results must not)."""
+    return heapq.nsmallest(_CANDIDATES, counts, key=lambda q: (-counts[q], q))
 
 
 def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
@@ -74,7 +91,8 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
     folded = doc.folded
     seen_exact: dict[tuple[str, ...], int] = {}
     index, stem_index = _FirstOwner(counted=True), _FirstOwner(counted=False)
-    df = index.df
+    # crude stems (first 5 letters) of the content words, one lookup per token
+    stem_of = {t: t[:5] for t in set(folded).difference(stop) if len(t) >= 4 and not t[0].isdigit()}
     shingles: dict[int, set[tuple[str, ...]]] = {}
     stems: dict[int, set[str]] = {}
     sizes: dict[int, int] = {}
@@ -92,22 +110,26 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
         if n_p < _MIN_NEAR_TOKENS:
             continue  # too short to be a near-duplicate or to have one
         sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
-        # crude stems (first 5 letters) of the content words, over distinct non-stopwords
-        st = {t[:5] for t in set(toks).difference(stop) if len(t) >= 4 and not t[0].isdigit()}
+        st = set(map(stem_of.get, toks))
+        st.discard(None)
         best, best_share = -1, 0.0
-        counts, new_sh = index.shared_counts(sh)
-        if len(sh) >= _MIN_NEAR_TOKENS:
-            for q, _ in counts.most_common(_CANDIDATES):
+        counts, new_sh, seen_sh = index.shared_counts(sh)
+        # no earlier paragraph can share more than the 3-grams seen before: skip when too few
+        if len(sh) >= _MIN_NEAR_TOKENS and len(seen_sh) >= _NEAR * _MIN_NEAR_TOKENS:
+            for q in _top(counts):
                 m = min(len(sh), len(shingles[q]))
-                # shared 3-grams, leaving out those already in more than _COMMON_SHINGLE paragraphs
+                if m < _MIN_NEAR_TOKENS or len(seen_sh) < _NEAR * m:
+                    continue
                 common = shingles[q] & sh
-                c = sum(1 for k in common if df[k] <= _COMMON_SHINGLE)
-                share = c / m if m >= _MIN_NEAR_TOKENS else 0.0
+                if len(common) < _NEAR * m or len(common) <= best_share * m:
+                    continue  # cannot reach the threshold or beat the best even before filtering
+                # shared 3-grams, leaving out those already in more than _COMMON_SHINGLE paragraphs
+                share = sum(1 for k in common if index.holders(k) <= _COMMON_SHINGLE) / m
                 if share > best_share:
                     best, best_share = q, share
-        stem_counts, new_st = stem_index.shared_counts(st)
-        if best_share < _NEAR and len(st) >= _MIN_STEMS:
-            for q, _ in stem_counts.most_common(_CANDIDATES):
+        stem_counts, new_st, seen_st = stem_index.shared_counts(st)
+        if best_share < _NEAR and len(st) >= _MIN_STEMS and len(seen_st) >= _NEAR_STEMS * _MIN_STEMS:
+            for q in _top(stem_counts):
                 n_q = sizes[q]
                 m = min(len(st), len(stems[q]))
                 # a reworded copy: both long, of similar length, sharing most content stems
@@ -116,8 +138,8 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
                     break
         if best >= 0 and best_share >= _NEAR:
             out.append((p, best, False))
-        index.add(sh, new_sh, p)
-        stem_index.add(st, new_st, p)
+        index.add(new_sh, seen_sh, p)
+        stem_index.add(new_st, seen_st, p)
         shingles[p], stems[p], sizes[p] = sh, st, n_p
     return out
 
