@@ -83,3 +83,14 @@ def test_features_on_a_short_german_text():
 def test_unsupported_language_has_no_flesch():
     doc = parse("Lorem ipsum dolor sit amet consectetur adipiscing elit", "la")
     assert math.isnan(readability.extract(doc).features["flesch_reading_ease"])
+
+
+@pytest.mark.parametrize("language,words", [("en", EN_WORDS), ("de", DE_WORDS)])
+def test_hyphenation_count_matches_pyphen(language, words):
+    from pyphen import Pyphen
+
+    from credibly.extractors.readability import _hyphenation_points, _hyphenator
+
+    reference = Pyphen(lang=language)
+    for w in words + ["a", "ab", "x" * 39, "straßenbahnhaltestelle"]:
+        assert _hyphenation_points(_hyphenator(language), w) == len(reference.positions(w)), w

