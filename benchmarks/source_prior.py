@@ -39,8 +39,8 @@ Usage::
     python benchmarks/source_prior.py --shared ../shared --jobs 2 --cache /tmp/credibly_source_prior
 
 Features of the scored rows and of the training data are cached under ``--cache``
-(the first run featurizes about 14,000 documents: ~2 minutes on 2 cores). The cache is keyed by
-feature names and row ids only: delete it after changing an extractor.
+(the first run featurizes about 14,000 documents: ~2 minutes on 2 cores). The cache is reused only
+for the same feature names, rows and extraction code (``credibly.resources.feature_fingerprint``).
 """
 
 from __future__ import annotations
@@ -101,15 +101,14 @@ def featurize_rows(rows: list[dict], jobs: int, cache: Path) -> np.ndarray:
     names = T.input_names()
     ids = [r["id"] for r in rows]
     f = cache / "rows_features.npz"
-    if f.is_file():
-        z = np.load(f, allow_pickle=False)
-        if list(z["names"]) == names and list(z["ids"]) == ids:
-            return z["X"]
+    X = T.cached_matrix(f, names, ids)
+    if X is not None:
+        return X
     t0 = time.time()
     print(f"featurizing {len(rows)} documents with {jobs} processes ...", file=sys.stderr)
     feats = T.featurize([r["text"] for r in rows], [r["language"] for r in rows], jobs)
     X = np.array([[fe.get(n, math.nan) for n in names] if fe else [math.nan] * len(names) for fe in feats])
-    np.savez_compressed(f, X=X, names=np.array(names), ids=np.array(ids))
+    T.save_matrix(f, X, names, ids)
     print(f"  {time.time() - t0:.0f} s", file=sys.stderr)
     return X
 
