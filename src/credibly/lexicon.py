@@ -51,16 +51,21 @@ class _Node:
     """A trie node: exact children by token, prefix children by prefix length, and the
     (family, section) pairs whose entries end here."""
 
-    __slots__ = ("exact", "prefix", "ends")
+    __slots__ = ("exact", "prefix", "ends", "heads")
 
     def __init__(self) -> None:
         self.exact: dict[str, _Node] = {}
         self.prefix: dict[int, dict[str, _Node]] = {}
         self.ends: list[tuple[str, str]] = []
+        #: the first three characters of every prefix entry here (prefixes have at least
+        #: three): a token starting otherwise matches none, whatever its length
+        self.heads: set[str] = set()
 
     def child(self, step: _Step) -> "_Node":
         word, is_prefix = step
         table = self.prefix.setdefault(len(word), {}) if is_prefix else self.exact
+        if is_prefix:
+            self.heads.add(word[:3])
         node = table.get(word)
         if node is None:
             node = table[word] = _Node()
@@ -74,7 +79,9 @@ class _Node:
         return out
 
     def step_prefix(self, token: str) -> list["_Node"]:
-        out = []
+        out: list[_Node] = []
+        if token[:3] not in self.heads:
+            return out
         for n, table in self.prefix.items():
             if n <= len(token):
                 node = table.get(token[:n])
