@@ -83,40 +83,20 @@ def _count_syllables(word: str, language: str) -> int:
     return max(1, cmu if cmu is not None else _hyphenation_points(_hyphenator(language), word) + 1)
 
 
-_PATTERN_TRIES: dict[int, dict] = {}
-
-
-def _pattern_trie(hd) -> dict:
-    """pyphen's patterns as a character trie (``None`` key: the pattern ending there), so a
-    walk from each position stops at the first character no pattern continues with."""
-    trie = _PATTERN_TRIES.get(id(hd))
-    if trie is None:
-        trie = {}
-        for key, found in hd.patterns.items():
-            node = trie
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node[None] = found
-        _PATTERN_TRIES[id(hd)] = trie
-    return trie
-
-
 def _hyphenation_points(hyphenator, word: str) -> int:
     """``len(hyphenator.positions(word))`` (pyphen's Liang patterns, with its left/right
-    minimums), counted without building pyphen's position objects and walking the patterns
-    as a trie: the same patterns and the same rule, about three times as fast on a word seen
-    for the first time."""
-    root = _pattern_trie(hyphenator.hd)
+    minimums), counted without building pyphen's position objects: the same patterns and
+    the same rule, about twice as fast on a word seen for the first time. (A character trie
+    of the patterns is twice as fast again but holds German's 66,000 patterns in about
+    40 MB.)"""
+    hd = hyphenator.hd
     w = f".{word.lower()}."
     n = len(w)
     refs = [0] * (n + 1)
+    get, maxlen = hd.patterns.get, hd.maxlen
     for i in range(n - 1):
-        node = root
-        for j in range(i, n):
-            node = node.get(w[j])
-            if node is None:
-                break
-            found = node.get(None)
+        for j in range(i + 1, min(i + maxlen, n) + 1):
+            found = get(w[i:j])
             if found is not None:
                 k, values = found
                 k += i
