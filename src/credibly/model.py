@@ -36,10 +36,16 @@ def _canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
-def apply_transforms(values: np.ndarray, transforms: list[str]) -> np.ndarray:
-    """A copy of ``values`` (last axis = features) with ``log1p`` applied where asked."""
+def log_mask(transforms: list[str]) -> np.ndarray:
+    """Which features are ``log1p``-transformed, as a boolean array."""
+    return np.fromiter((t == "log1p" for t in transforms), dtype=bool, count=len(transforms))
+
+
+def apply_transforms(values: np.ndarray, transforms: list[str] | np.ndarray) -> np.ndarray:
+    """A copy of ``values`` (last axis = features) with ``log1p`` applied where asked
+    (``transforms``: the transform names, or their :func:`log_mask`)."""
     x = np.array(values, dtype=float)
-    logm = np.fromiter((t == "log1p" for t in transforms), dtype=bool, count=len(transforms))
+    logm = transforms if isinstance(transforms, np.ndarray) else log_mask(transforms)
     if logm.any():
         x[..., logm] = np.log1p(np.clip(x[..., logm], 0.0, None))
     return x
@@ -116,14 +122,16 @@ class LinearHead:
     def __post_init__(self) -> None:
         if self.reference is None:
             self.reference = np.zeros(len(self.features))
+        self._log = log_mask(self.transforms)
 
     def _z(self, values: np.ndarray) -> np.ndarray:
-        x = apply_transforms(values, self.transforms)
+        x = apply_transforms(values, self._log)
         z = np.clip((x - self.mean) / self.scale, -_Z_CLIP, _Z_CLIP)
         return np.where(np.isnan(z), self.reference, z)  # missing: contributes nothing
 
     def vector(self, inputs: dict[str, float]) -> np.ndarray:
-        return np.array([inputs.get(f, math.nan) for f in self.features], dtype=float)
+        """The inputs in the head's feature order; a missing one is NaN."""
+        return np.array(list(map(inputs.get, self.features)), dtype=float)  # None -> nan
 
     def contributions(self, inputs: dict[str, float]) -> tuple[float, dict[str, float]]:
         """Exact decomposition: ``logit = base + sum(contributions)``, each contribution
@@ -131,7 +139,7 @@ class LinearHead:
         z = self._z(self.vector(inputs))
         contrib = self.platt_a * self.coef * (z - self.reference)
         base = self.platt_a * (self.intercept + float(self.coef @ self.reference)) + self.platt_b
-        return float(base), {f: float(c) for f, c in zip(self.features, contrib)}
+        return float(base), dict(zip(self.features, contrib.tolist()))
 
     def predict_logit(self, matrix: np.ndarray) -> np.ndarray:
         z = self._z(np.atleast_2d(matrix))
