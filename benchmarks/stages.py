@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from credibly.extractors import registered
     from credibly.heads import HEAD_FAMILIES, family_probability
     from credibly.model import default_model
+    from credibly.ngram import document_vector
 
     texts: list[str] = []
     with gzip.open(args.corpus, "rt", encoding="utf-8") as f:
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             t0 = clock()
             features.update(ex(doc).features)
             spent[ex.name] += clock() - t0
+        t0 = clock()
+        document_vector(doc)  # the hashed n-gram vector (cached on the document for the heads)
+        spent["n-gram vector"] += clock() - t0
         t0 = clock()
         for fam in HEAD_FAMILIES:
             family_probability(fam, doc.language, features, doc)
