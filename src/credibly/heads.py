@@ -594,19 +594,26 @@ def training_sets(shared: Path) -> dict[tuple[str, str], list[tuple[str, list[di
     ai_generated: XSum GPT-3.5 plus the Schaaff Wikipedia of the head's language (the ``"*"``
     head: both, language-independent features only). Schaaff English news is left out (a
     transfer check; with it the head flagged more pre-2020 human news). translation: WMT21
-    windows of the pairs into the head's language.
+    windows of the pairs into the head's language, plus original human news of that language
+    as negatives (:func:`human_news`, disjoint from the false-positive check's texts).
     """
     xs = [d for d in xsum_docs(shared, "gpt-3.5-turbo") if d["side"] == "train"]
     wiki_en = [d for d in schaaff_docs(shared, "wiki", "en", collapse=True) if d["side"] == "train"]
     wiki_de = [d for d in schaaff_docs(shared, "wiki", "de", collapse=True) if d["side"] == "train"]
     wmt = [d for d in wmt_windows(shared) if wmt_side(d) == "train"]
+    # original human news as more negatives of the translation heads: WMT's human side is itself
+    # a translation, so without them a head learns "MT or human translation" against nothing
+    # that was written in the language (texts after the false-positive check's in the fixed order)
+    news = human_news(shared, NEWS_TRAIN_DOCS, skip=NEWS_FP_DOCS)
     xsum = ("xsum_gpt-3.5-turbo", xs)
     return {
         ("ai_generated", "en"): [xsum, ("schaaff_wiki_en", wiki_en)],
         ("ai_generated", "de"): [xsum, ("schaaff_wiki_de", wiki_de)],
         ("ai_generated", "*"): [xsum, ("schaaff_wiki_en", wiki_en), ("schaaff_wiki_de", wiki_de)],
-        ("translation", "en"): [(f"wmt21_{p}", [d for d in wmt if d["pair"] == p]) for p in ("de-en", "zh-en")],
-        ("translation", "de"): [("wmt21_en-de", [d for d in wmt if d["pair"] == "en-de"])],
+        ("translation", "en"): [(f"wmt21_{p}", [d for d in wmt if d["pair"] == p]) for p in ("de-en", "zh-en")]
+        + [("human_news_en", news.get("en", []))] * bool(news.get("en")),
+        ("translation", "de"): [("wmt21_en-de", [d for d in wmt if d["pair"] == "en-de"])]
+        + [("human_news_de", news.get("de", []))] * bool(news.get("de")),
     }
 
 
@@ -743,11 +750,14 @@ def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_
 #: margin of the rule strengths' share; otherwise the head is refitted without the n-gram input
 NEWS_FP_MARGIN = 0.03
 NEWS_FP_DOCS = 600
+NEWS_TRAIN_DOCS = 600
 
 
-def human_news(shared: Path, n: int = NEWS_FP_DOCS) -> dict[str, list[dict[str, Any]]]:
+def human_news(shared: Path, n: int = NEWS_FP_DOCS, skip: int = 0) -> dict[str, list[dict[str, Any]]]:
     """Up to ``n`` original human news texts per language (en, de): label-1 rows of
-    ``corpora/news.jsonl.gz``, a fixed pseudo-random sample (crc32 of the id). Empty when absent."""
+    ``corpora/news.jsonl.gz`` in a fixed pseudo-random order (crc32 of the id), after the
+    first ``skip`` of that order. Empty when absent. The first NEWS_FP_DOCS are the false-positive
+    check; the translation heads train on the ones after them (never the same texts)."""
     path = shared / "corpora" / "news.jsonl.gz"
     if not path.is_file():
         log.info("no %s: the human-news false-positive check of the n-gram heads is skipped", path)
@@ -759,7 +769,7 @@ def human_news(shared: Path, n: int = NEWS_FP_DOCS) -> dict[str, list[dict[str, 
             if r.get("label") == 1 and r.get("language") in out and r.get("text"):
                 out[r["language"]].append({"text": r["text"], "lang": r["language"], "label": 0, "group": r["id"],
                                            "key": zlib.crc32(r["id"].encode("utf-8"))})
-    return {lg: sorted(ds, key=lambda d: d["key"])[:n] for lg, ds in out.items()}
+    return {lg: sorted(ds, key=lambda d: d["key"])[skip : skip + n] for lg, ds in out.items()}
 
 
 def news_false_positives(family: str, head: LinearHead, model: NgramModel | None,
