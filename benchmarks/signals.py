@@ -1207,8 +1207,12 @@ def _rows_for(results: dict) -> list[tuple[str, str, str, object]]:
             rows.append(("translation", st, "AUC LogReg head on features (reference, not shipped)", w["head_auc"]))
         for pair in ("en-de", "zh-en"):
             if f"mqm_spearman_rule_{pair}" in w:
-                rows.append(("translation", st, f"Spearman rule strength vs window MQM, {pair}",
-                             w[f"mqm_spearman_rule_{pair}"]))
+                if w.get(f"family_is_rule_{pair}", True):
+                    rows.append(("translation", st, f"Spearman rule strength vs window MQM, {pair}",
+                                 w[f"mqm_spearman_rule_{pair}"]))
+                else:
+                    rows.append(("translation", st, f"Spearman family value / rule strength vs window MQM, {pair}",
+                                 f"{f3(w.get(f'mqm_spearman_{pair}'))} / {f3(w.get(f'mqm_spearman_rule_{pair}'))}"))
     elif isinstance(w, dict) and "auc_pooled" in w:  # results written before the family heads
         for key, label in (("auc_pooled", "AUC strength, pooled"), ("head_auc", "AUC LogReg head on features")):
             if key in w:
