@@ -77,7 +77,9 @@ class Document:
         return len(self.tokens)
 
     def token_hashes(self):
-        """``hash()`` of every casefolded token as an int64 numpy array (computed once).
+        """A stable 64-bit hash of every casefolded token (:func:`credibly.ngram.token_hashes`,
+        the same in every process), as a uint64 numpy array computed once and shared: the
+        n-gram vector, phrase loops and the type-token ratio all read it.
 
         Equal tokens have equal hashes; two different tokens share a 64-bit hash with
         negligible probability, and users of this array that report spans re-check the
@@ -85,9 +87,9 @@ class Document:
         """
         out = self._derived.get("token_hashes")
         if out is None:
-            import numpy as np
+            from .ngram import token_hashes
 
-            out = self._derived["token_hashes"] = np.fromiter(map(hash, self.folded), dtype=np.int64, count=len(self.folded))
+            out = self._derived["token_hashes"] = token_hashes(self.folded)
         return out
 
     def not_lowercase(self) -> list[int]:
@@ -106,9 +108,14 @@ class Document:
         if out is None:
             import numpy as np
 
-            out = np.full(len(self.tokens), -1, dtype=np.int64)
-            for k, sp in enumerate(self.paragraphs):
-                out[sp.first : sp.last] = k
+            firsts = np.fromiter((sp.first for sp in self.paragraphs), dtype=np.int64, count=len(self.paragraphs))
+            lasts = np.fromiter((sp.last for sp in self.paragraphs), dtype=np.int64, count=len(self.paragraphs))
+            if len(firsts) and firsts[0] == 0 and lasts[-1] == len(self.tokens) and np.array_equal(firsts[1:], lasts[:-1]):
+                out = np.repeat(np.arange(len(firsts), dtype=np.int64), lasts - firsts)  # paragraphs tile the tokens
+            else:  # pragma: no cover - every token lies in a paragraph (a non-empty line)
+                out = np.full(len(self.tokens), -1, dtype=np.int64)
+                for k, sp in enumerate(self.paragraphs):
+                    out[sp.first : sp.last] = k
             self._derived["paragraph_ids"] = out
         return out
 

@@ -103,10 +103,11 @@ def _hash_one(token: str) -> np.ndarray:
         return np.array([((codes + np.uint64(1)) * pw[: len(codes)]).sum()], dtype=np.uint64)
 
 
-def ngram_buckets(tokens: Sequence[str], bits: int = DEFAULT_BITS) -> np.ndarray:
-    """The bucket of every unigram and bigram (unsorted, with repeats), int64."""
+def ngram_buckets(tokens: Sequence[str], bits: int = DEFAULT_BITS, hashes: np.ndarray | None = None) -> np.ndarray:
+    """The bucket of every unigram and bigram (unsorted, with repeats), int64. ``hashes``:
+    the tokens' :func:`token_hashes` when already computed."""
     shift = np.uint64(64 - bits)
-    h = token_hashes(tokens)
+    h = token_hashes(tokens) if hashes is None else hashes
     with np.errstate(over="ignore"):
         uni = (h * _M1) >> shift
         if len(h) < 2:
@@ -115,10 +116,11 @@ def ngram_buckets(tokens: Sequence[str], bits: int = DEFAULT_BITS) -> np.ndarray
     return np.concatenate([uni, bi]).astype(np.int64)
 
 
-def ngram_vector(tokens: Sequence[str], bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray]:
+def ngram_vector(tokens: Sequence[str], bits: int = DEFAULT_BITS,
+                 hashes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(buckets, values)``: sorted distinct buckets and their ``1 + log(count)``, L2-normalised.
     Empty arrays for a document without tokens."""
-    b = ngram_buckets(tokens, bits)
+    b = ngram_buckets(tokens, bits, hashes)
     if len(b) == 0:
         return b, np.zeros(0)
     b.sort()
@@ -138,7 +140,8 @@ def document_vector(doc: Any, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.
     cache = getattr(doc, "_derived", None)
     if cache is not None and key in cache:
         return cache[key]  # type: ignore[no-any-return]
-    out = ngram_vector(doc.folded, bits)
+    hashes = doc.token_hashes() if hasattr(doc, "token_hashes") else None  # shared with the extractors
+    out = ngram_vector(doc.folded, bits, hashes)
     if cache is not None:
         cache[key] = out
     return out

@@ -184,7 +184,7 @@ def _loops(doc: Document) -> list[tuple[int, int, int]]:
     para = doc.paragraph_ids()
     folded = doc.folded
     # eq[k, p - _MIN_LOOP]: token k equals token k + p in the same paragraph (padding never does)
-    ids_padded = np.concatenate((ids, np.zeros(_MAX_LOOP, dtype=np.int64)))
+    ids_padded = np.concatenate((ids, np.zeros(_MAX_LOOP, dtype=ids.dtype)))
     para_padded = np.concatenate((para, -2 - np.arange(_MAX_LOOP, dtype=np.int64)))
     ahead = slice(_MIN_LOOP, _MAX_LOOP + 1)
     eq_all = (sliding_window_view(ids_padded, _MAX_LOOP + 1)[:n, ahead] == ids[:, None]) & (
