@@ -183,3 +183,10 @@ def test_vector_counts_repeats():
     counts = {int(b): c for b, c in zip(*np.unique(NG.ngram_buckets(["x", "x", "x"]), return_counts=True))}
     raw = np.array([1.0 + math.log(counts[int(b)]) for b in u])
     assert np.allclose(v, raw / np.linalg.norm(raw))
+
+
+def test_hash_of_a_document_longer_than_the_kept_power_table():
+    tokens = ["x" * 1000] * 300 + ["bridge"]  # 300,000+ characters
+    h = NG.token_hashes(tokens)
+    assert h[0] == h[299] == _poly_hash("x" * 1000) and h[-1] == _poly_hash("bridge")
+    assert len(NG._powers["p"]) <= NG._KEEP_POWERS

@@ -42,6 +42,7 @@ _P_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 _M1 = np.uint64(0x9E3779B97F4A7C15)  # multiplicative mixing before taking the top bits
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _powers: dict[str, np.ndarray] = {}
+_KEEP_POWERS = 1 << 18  # characters: the kept tables stay at 4 MB
 #: quantisation levels of the stored weights (|q| <= _QMAX)
 _QMAX = 32767
 
@@ -51,23 +52,29 @@ def input_name(family: str) -> str:
     return f"ngram_v1.{family}"
 
 
+def _powers_of(base: np.uint64, size: int) -> np.ndarray:
+    """``base**k`` mod 2**64 for k < size, by repeated doubling of a filled prefix."""
+    arr = np.empty(size, dtype=np.uint64)
+    arr[0] = 1
+    m, step = 1, base  # arr[m:2m] = arr[:m] * base**m
+    with np.errstate(over="ignore"):
+        while m < size:
+            k = min(m, size - m)
+            arr[m : m + k] = arr[:k] * step
+            step = step * step
+            m += k
+    return arr
+
+
 def _power_table(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``P**k`` and ``P**-k`` mod 2**64 for k < n (grown by doubling, kept)."""
+    """``P**k`` and ``P**-k`` mod 2**64 for k < n. Kept (grown by doubling) up to
+    _KEEP_POWERS entries; a longer document gets a table of its own that is not kept."""
+    if n > _KEEP_POWERS:
+        return _powers_of(_P, n), _powers_of(_P_INV, n)
     have = _powers.get("p")
     if have is None or len(have) < n:
-        size = max(n, 2 * (len(have) if have is not None else 4096))
-        with np.errstate(over="ignore"):
-            for key, base in (("p", _P), ("inv", _P_INV)):
-                arr = np.empty(size, dtype=np.uint64)
-                arr[0] = 1
-                # powers by repeated doubling of a filled prefix: arr[m:2m] = arr[:m] * base**m
-                m, step = 1, base
-                while m < size:
-                    k = min(m, size - m)
-                    arr[m : m + k] = arr[:k] * step
-                    step = step * step
-                    m += k
-                _powers[key] = arr
+        size = min(max(n, 2 * (len(have) if have is not None else 4096)), _KEEP_POWERS)
+        _powers["p"], _powers["inv"] = _powers_of(_P, size), _powers_of(_P_INV, size)
     return _powers["p"][:n], _powers["inv"][:n]
 
 
