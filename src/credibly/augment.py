@@ -7,6 +7,8 @@ public corpora do not contain at document level.
   spaced or garbled.
 * :func:`digest` — an aggregator digest of machine-generated text: disclosure line,
   emoji/formulaic section headers, bullet points.
+* :func:`unsource` — unsourced claims: the article without the sentences that tie its claims
+  to a checkable source (a named speaker, an attributed quote, a cited publication or link).
 
 Each takes a real document and a seeded ``random.Random`` and returns the corrupted
 text (or ``None`` when the document does not lend itself to it). The vocabulary for
@@ -20,7 +22,7 @@ import re
 
 from .resources import load_lexicon
 
-__all__ = ["pad", "garble", "digest", "split_paragraphs"]
+__all__ = ["pad", "garble", "digest", "unsource", "split_paragraphs"]
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"“„])")
 _EMOJI = ["⚡", "💡", "🧠", "🔑", "📊", "📌", "🔍", "✅", "🚀", "🛠️", "📈", "🎯"]
@@ -146,3 +148,40 @@ def digest(text: str, rng: random.Random, language: str) -> str | None:
         for s in take:
             lines.append(f"{bullet} {s}" if bullet else s)
     return "\n\n".join(lines)
+
+
+# -- unsourced claims ----------------------------------------------------------------------
+#: attribution evidence that ties a sentence to a checkable source (a reporting verb alone,
+#: without an identified speaker, does not)
+_SOURCE_KINDS = frozenset({"named_source", "pronoun_source", "attributed_quote", "cited_publication", "cited_link"})
+
+
+def unsource(text: str, rng: random.Random, lang: str) -> str | None:
+    """The same article without its sourced sentences: every sentence holding attribution
+    evidence of :data:`_SOURCE_KINDS` (found by credibly's own attribution extractor) is
+    dropped, the rest kept in order, paragraph by paragraph. ``None`` when under a fifth of
+    the sentences carry a source, or when fewer than half of them (or fewer than five) would
+    remain. ``rng`` is unused (the rewrite is deterministic); it keeps the signature of the
+    other simulations."""
+    from .pipeline import analyse
+
+    a = analyse(text, lang, heads=False)
+    doc = a.doc
+    drop = set()
+    for e in a.evidence:
+        if e.family == "attribution" and e.kind in _SOURCE_KINDS:
+            i = doc.token_at(e.start)
+            if i < doc.n_words:
+                drop.add(doc.sentence_of[i])
+    n = len(doc.sentences)
+    if len(drop) < 0.2 * n or n - len(drop) < max(5, n // 2):
+        return None
+    paras = []
+    for para in doc.paragraphs:
+        if para.last <= para.first:
+            continue
+        k0, k1 = doc.sentence_of[para.first], doc.sentence_of[para.last - 1]
+        kept = [doc.text[doc.sentences[k].start : doc.sentences[k].end] for k in range(k0, k1 + 1) if k not in drop]
+        if kept:
+            paras.append(" ".join(kept))
+    return "\n\n".join(paras)

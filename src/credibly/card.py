@@ -40,6 +40,21 @@ attributed to checkable sources, reviewed language); **0 = they cannot**.
 Simulated blocks are built by `credibly/augment.py` from real documents with a fixed seed;
 their vocabulary comes from the lexicon files, never from the seed documents."""
 
+#: rows of the optional blocks (``python -m credibly.train --extra-block NAME``)
+EXTRA_BLOCK_ROWS = {
+    "unsourced": "| `unsourced` (simulated, optional) | a trustworthy news article | the same article without the "
+    "sentences that tie a claim to a source (a named speaker, an attributed quote, a cited publication or link, "
+    "as found by the attribution extractor) | claims not attributed to checkable sources |",
+}
+
+
+def _label_policy(extra: list[str]) -> str:
+    rows = [EXTRA_BLOCK_ROWS[b] for b in extra if b in EXTRA_BLOCK_ROWS]
+    if not rows:
+        return LABEL_POLICY
+    table_end = LABEL_POLICY.index("\n\nSimulated blocks")
+    return LABEL_POLICY[:table_end] + "\n" + "\n".join(rows) + LABEL_POLICY[table_end:]
+
 
 def write_model_card(out: Path) -> Path:
     metrics = _load(out / "metrics.json") or {}
@@ -64,7 +79,7 @@ def write_model_card(out: Path) -> Path:
         "",
         "## Label policy",
         "",
-        LABEL_POLICY,
+        _label_policy(metrics.get("extra_blocks", [])),
         "",
         "## Training data",
         "",
