@@ -391,3 +391,43 @@ def test_parquet_rows(tmp_path):
     g = tmp_path / "ints.parquet"
     pq.write_table(pa.table({"text": [1, 2]}), g)
     assert [i.error.split(":")[0] for i in iter_inputs([str(g)])] == ["invalid_input", "invalid_input"]
+
+
+def test_extra_columns_come_with_the_rows_in_one_pass(tmp_path):
+    from credibly.read import iter_inputs
+
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text("text,url\nfirst text,https://a.example/x\nsecond text,\n", encoding="utf-8")
+    jsonl_path = tmp_path / "rows.jsonl"
+    jsonl_path.write_text('{"text": "one", "url": "b.example"}\n{"text": "two"}\nnot json\n', encoding="utf-8")
+    got = [(i.text, i.extra.get("url")) for i in iter_inputs([str(csv_path), str(jsonl_path)], extra_columns={"url": True})]
+    assert got == [("first text", "https://a.example/x"), ("second text", None), ("one", "b.example"), ("two", None),
+                   (None, None)]
+
+
+def test_extra_column_missing_from_a_table(tmp_path, caplog):
+    import pytest
+
+    from credibly.read import iter_inputs
+
+    path = tmp_path / "rows.csv"
+    path.write_text("text\nsome text\n", encoding="utf-8")
+    with pytest.raises(KeyError, match="url"):
+        list(iter_inputs([str(path)], extra_columns={"url": True}))
+    rows = list(iter_inputs([str(path)], extra_columns={"url": False}))
+    assert [(i.text, i.extra["url"]) for i in rows] == [("some text", None)]
+    assert "no column 'url'" in caplog.text
+
+
+def test_extra_columns_from_parquet(tmp_path):
+    import pytest
+
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from credibly.read import iter_inputs
+
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"text": ["a text", None], "url": ["c.example", "d.example"]}), path)
+    rows = list(iter_inputs([str(path)], extra_columns={"url": True}))
+    assert [(i.text, i.extra["url"]) for i in rows] == [("a text", "c.example"), (None, "d.example")]

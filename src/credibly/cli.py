@@ -221,55 +221,6 @@ def _load_ratings(args):
     )
 
 
-def _items_with_urls(paths: list[str], args) -> Iterator:
-    """:func:`credibly.read.iter_inputs`, with each table row's URL in ``item.extra["url"]``.
-
-    A table is read twice in step (once for the text, once for the URL column): both
-    passes give exactly one item per row, so they stay aligned. Non-table inputs and
-    stdin have no URL."""
-    from pathlib import Path
-
-    from .read import _folder_files, is_table, iter_inputs
-
-    column = args.url_column or "url"
-    for raw in paths:
-        p = Path(raw)
-        try:
-            files = _folder_files(p) if raw != "-" and p.is_dir() else [p]
-        except (OSError, ValueError):
-            files = [p]
-        if not files:
-            yield from iter_inputs([raw], text_column=args.text_column, id_column=args.id_column)
-            continue
-        for f in files:
-            name = raw if f is p else str(f)
-            items = iter_inputs([name], text_column=args.text_column, id_column=args.id_column)
-            try:
-                table = raw != "-" and is_table(f) and f.is_file()
-            except (OSError, ValueError):
-                table = False
-            if not table:
-                yield from items
-                continue
-            for item, url in zip(items, _url_values(name, column, args.url_column is not None)):
-                item.extra["url"] = url
-                yield item
-
-
-def _url_values(path: str, column: str, explicit: bool) -> Iterator[Any]:
-    from .read import iter_inputs
-
-    try:
-        for item in iter_inputs([path], text_column=column):
-            yield item.text if item.error is None else None
-    except KeyError:
-        if explicit:
-            raise
-        log.warning("%s: no column %r: no source prior for its rows (pass --url-column)", path, column)
-        while True:
-            yield None
-
-
 def _score_items(items: Iterator, args) -> Iterator[tuple[Any, Any]]:
     from .api import _error_text, failed, score
     from .errors import CrediblyError
@@ -322,19 +273,20 @@ def cmd_score(args) -> int:
         return EXIT_USAGE
     writer = _Writer(fmt, sys.stdout)
     failed_rows = 0
-    if ratings is None:
-        items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column)
-    else:
+    # with ratings, each table row also carries its URL column (the same single read); an
+    # explicit --url-column must exist, the default "url" may be absent (no prior then)
+    url_column = (args.url_column or "url") if ratings is not None else None
+    items = iter_inputs(paths, text_column=args.text_column, id_column=args.id_column,
+                        extra_columns={url_column: args.url_column is not None} if url_column else None)
+    if ratings is not None:
         from .api import with_source
-
-        items = _items_with_urls(paths, args)
     progress = _Progress(args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()))
     try:
         for item, r in _score_items(items, args):
             if not r.ok:
                 failed_rows += 1
             if ratings is not None:
-                r = with_source(r, ratings, item.extra.get("url"))
+                r = with_source(r, ratings, item.extra.get(url_column))
             row = _row(item.source, r, args.top, args.features, args.evidence, ratings is not None)
             # how the input was read: detected encoding, HTML markup stripped, bytes cut
             row["encoding"] = item.extra.get("encoding")

@@ -67,10 +67,10 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelFormatError
-from .model import LinearHead, open_envelope, require_features, read_envelope, write_envelope
+from .model import LinearHead, open_envelope, read_envelope, require_features, save_envelope
 from .ngram import SCHEME as NGRAM_SCHEME
 from .ngram import NgramModel, input_name
-from .resources import data_path
+from .resources import data_path, feature_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +184,8 @@ class FamilyHeads:
         return out
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        if path.suffix != ".json":
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / HEADS_FILENAME
-        return write_envelope(path, HEADS_FORMAT, HEADS_FORMAT_VERSION, self.to_payload())
+        """Write to ``path`` (a ``.json`` file, or a folder for family_heads.json)."""
+        return save_envelope(path, HEADS_FILENAME, HEADS_FORMAT, HEADS_FORMAT_VERSION, self.to_payload())
 
     @classmethod
     def from_file(cls, path: str | Path) -> "FamilyHeads":
@@ -526,25 +523,11 @@ def _featurize_one(item: tuple[str, str]) -> dict[str, Any] | None:
     return {"features": a.features, "rules": a.rules}
 
 
-def _extraction_fingerprint() -> str:
-    """Hash of the feature names, the extractor sources and the lexicon files."""
-    from . import extractors
-    from .pipeline import feature_names
-
-    h = hashlib.sha1("\n".join(feature_names()).encode("utf-8"))
-    files = sorted(Path(extractors.__file__).parent.glob("*.py")) + sorted(data_path("features").rglob("*"))
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode("utf-8"))
-            h.update(f.read_bytes())
-    return h.hexdigest()
-
-
 def featurize(docs: list[dict[str, Any]], jobs: int = 1, cache: Path | None = None) -> None:
     """Add ``features`` and ``rules`` (rule strengths) to every doc; docs credibly refuses
     (no words) are marked ``skip``. ``cache``: a .json.gz keyed by text hash, reused."""
     store: dict[str, Any] = {}
-    stamp = _extraction_fingerprint()
+    stamp = feature_fingerprint()  # the same fingerprint as the trust model's feature caches
     if cache is not None and cache.exists():
         with gzip.open(cache, "rt", encoding="utf-8") as fh:
             store = json.load(fh)
@@ -758,6 +741,13 @@ def human_news(shared: Path, n: int = NEWS_FP_DOCS, skip: int = 0) -> dict[str, 
     ``corpora/news.jsonl.gz`` in a fixed pseudo-random order (crc32 of the id), after the
     first ``skip`` of that order. Empty when absent. The first NEWS_FP_DOCS are the false-positive
     check; the translation heads train on the ones after them (never the same texts)."""
+    ordered = _human_news_ordered(shared)
+    return {lg: ds[skip : skip + n] for lg, ds in ordered.items()}
+
+
+@functools.lru_cache(maxsize=2)
+def _human_news_ordered(shared: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every label-1 en/de news row in the fixed order, read once per training run."""
     path = shared / "corpora" / "news.jsonl.gz"
     if not path.is_file():
         log.info("no %s: the human-news false-positive check of the n-gram heads is skipped", path)
@@ -769,7 +759,7 @@ def human_news(shared: Path, n: int = NEWS_FP_DOCS, skip: int = 0) -> dict[str, 
             if r.get("label") == 1 and r.get("language") in out and r.get("text"):
                 out[r["language"]].append({"text": r["text"], "lang": r["language"], "label": 0, "group": r["id"],
                                            "key": zlib.crc32(r["id"].encode("utf-8"))})
-    return {lg: sorted(ds, key=lambda d: d["key"])[skip : skip + n] for lg, ds in out.items()}
+    return {lg: sorted(ds, key=lambda d: d["key"]) for lg, ds in out.items()}
 
 
 def news_false_positives(family: str, head: LinearHead, model: NgramModel | None,

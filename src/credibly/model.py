@@ -74,6 +74,16 @@ def write_envelope(path: Path, fmt: str, version: int, payload: dict[str, Any]) 
     return path
 
 
+def save_envelope(path: str | Path, filename: str, fmt: str, version: int, payload: dict[str, Any]) -> Path:
+    """:func:`write_envelope` to ``path``, or to ``path/filename`` when ``path`` is not a
+    ``.json`` file (the folder is created)."""
+    path = Path(path)
+    if path.suffix != ".json":
+        path.mkdir(parents=True, exist_ok=True)
+        path = path / filename
+    return write_envelope(path, fmt, version, payload)
+
+
 def read_envelope(path: Path, what: str) -> Any:
     """Parse a JSON file of at most 20 MB; any failure is a :class:`ModelFormatError`.
     JSON parsing builds numbers, strings, lists and dicts only: nothing can run."""
@@ -241,11 +251,8 @@ class TrustModel:
         return {"heads": {k: h.to_payload() for k, h in sorted(self.heads.items())}, "metadata": self.metadata}
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        if path.suffix != ".json":
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / MODEL_FILENAME
-        return write_envelope(path, MODEL_FORMAT, MODEL_FORMAT_VERSION, self.to_payload())
+        """Write to ``path`` (a ``.json`` file, or a folder for trust_model.json)."""
+        return save_envelope(path, MODEL_FILENAME, MODEL_FORMAT, MODEL_FORMAT_VERSION, self.to_payload())
 
     def document(self) -> dict[str, Any]:
         """The model as the parsed JSON of its file (for sending to worker processes)."""

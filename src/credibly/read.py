@@ -21,7 +21,7 @@ import csv
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -189,7 +189,8 @@ class Item:
     ``truncated_bytes`` (the input was longer than :data:`MAX_FILE_BYTES`), and for an
     HTML page ``html`` (True), ``html_chars`` (characters of markup and text before
     extraction), ``text_chars`` (characters of extracted text) and
-    ``html_chars_removed`` (characters stripped as markup and page furniture).
+    ``html_chars_removed`` (characters stripped as markup and page furniture); for a table
+    row, every column asked for with ``extra_columns`` (``None`` when the row has no value).
     """
 
     source: str  # path or id
@@ -293,7 +294,7 @@ def _open_text(path: Path, encoding: str, newline: str) -> IO[str]:
     return io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="replace", newline=newline)
 
 
-def _jsonl_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[Item]:
+def _jsonl_rows(path: Path, text_column: str, id_column: str | None, extra: Mapping[str, bool]) -> Iterator[Item]:
     try:
         enc = _table_encoding(path)
         fh = _open_text(path, enc, "\n")  # JSON Lines end in \n only
@@ -322,10 +323,10 @@ def _jsonl_rows(path: Path, text_column: str, id_column: str | None) -> Iterator
                     pass
                 yield Item(rid, None, f"too_large: line longer than {MAX_FILE_BYTES} characters")
                 continue
-            yield _json_item(line, rid, text_column, id_column)
+            yield _json_item(line, rid, text_column, id_column, extra)
 
 
-def _json_item(line: str, rid: str, text_column: str, id_column: str | None) -> Item:
+def _json_item(line: str, rid: str, text_column: str, id_column: str | None, extra: Mapping[str, bool]) -> Item:
     line = line.strip()
     if not line:
         return Item(rid, None, "empty: blank line")
@@ -339,6 +340,13 @@ def _json_item(line: str, rid: str, text_column: str, id_column: str | None) -> 
         return Item(rid, None, f"invalid_json: line is a JSON {type(obj).__name__}, not an object")
     if id_column is not None and obj.get(id_column) is not None:
         rid = str(obj[id_column])
+    item = _json_text_item(obj, rid, text_column)
+    for col in extra:
+        item.extra[col] = obj.get(col)
+    return item
+
+
+def _json_text_item(obj: dict, rid: str, text_column: str) -> Item:
     if text_column not in obj:
         return Item(rid, None, f"missing: no field {text_column!r}")
     text = obj[text_column]
@@ -353,7 +361,22 @@ def _columns_error(path: Path, column: str, columns: list[str]) -> KeyError:
     return KeyError(f"{path}: no column {column!r}; available columns: {', '.join(map(str, columns))}")
 
 
-def _csv_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[Item]:
+def _extra_indexes(path: Path, extra: Mapping[str, bool], columns: list[str]) -> dict[str, int | None]:
+    """Where each extra column is (``None``: absent). A required one that is absent is a
+    usage error (``KeyError``); an optional one is logged and left ``None`` on every row."""
+    out: dict[str, int | None] = {}
+    for col, required in extra.items():
+        if col in columns:
+            out[col] = columns.index(col)
+        elif required:
+            raise _columns_error(path, col, columns)
+        else:
+            log.warning("%s: no column %r: its rows get no value for it", path, col)
+            out[col] = None
+    return out
+
+
+def _csv_rows(path: Path, text_column: str, id_column: str | None, extra: Mapping[str, bool]) -> Iterator[Item]:
     """CSV/TSV rows, streamed with the csv module: a malformed row is an error row."""
     sep = "\t" if ".tsv" in path.name.lower() else ","
     try:
@@ -382,6 +405,7 @@ def _csv_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[I
                 raise _columns_error(path, id_column, header)
             ti = header.index(text_column)
             ii = header.index(id_column) if id_column is not None else None
+            xi = _extra_indexes(path, extra, header)
             n = 0
             while True:
                 n += 1
@@ -402,16 +426,19 @@ def _csv_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[I
                 if ii is not None and ii < len(row) and row[ii]:
                     rid = row[ii]
                 if len(row) > len(header):
-                    yield Item(rid, None, f"invalid_csv: row has {len(row)} fields, the header has {len(header)}")
+                    item = Item(rid, None, f"invalid_csv: row has {len(row)} fields, the header has {len(header)}")
                 elif ti >= len(row):
-                    yield Item(rid, None, f"missing: no value in column {text_column!r}")
+                    item = Item(rid, None, f"missing: no value in column {text_column!r}")
                 else:
-                    yield Item(rid, row[ti])
+                    item = Item(rid, row[ti])
+                for col, k in xi.items():
+                    item.extra[col] = row[k] if k is not None and k < len(row) and row[k] != "" else None
+                yield item
     finally:
         csv.field_size_limit(old_limit)
 
 
-def _parquet_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[Item]:
+def _parquet_rows(path: Path, text_column: str, id_column: str | None, extra: Mapping[str, bool]) -> Iterator[Item]:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
@@ -427,7 +454,8 @@ def _parquet_rows(path: Path, text_column: str, id_column: str | None) -> Iterat
         raise _columns_error(path, text_column, names)
     if id_column is not None and id_column not in names:
         raise _columns_error(path, id_column, names)
-    columns = [text_column] + ([id_column] if id_column is not None and id_column != text_column else [])
+    present = [c for c, k in _extra_indexes(path, extra, names).items() if k is not None]
+    columns = list(dict.fromkeys([text_column] + ([id_column] if id_column is not None else []) + present))
     offset = 0
     batches = pf.iter_batches(batch_size=1000, columns=columns)
     while True:
@@ -440,25 +468,29 @@ def _parquet_rows(path: Path, text_column: str, id_column: str | None) -> Iterat
             return
         texts = batch.column(text_column).to_pylist()
         ids = batch.column(id_column).to_pylist() if id_column is not None else [None] * len(texts)
+        values = {c: batch.column(c).to_pylist() if c in present else [None] * len(texts) for c in extra}
         for k, (text, rid) in enumerate(zip(texts, ids)):
             source = str(rid) if rid is not None else f"{path}:{offset + k + 1}"
             if text is None or (isinstance(text, float) and text != text):
-                yield Item(source, None, f"missing: no value in column {text_column!r}")
+                item = Item(source, None, f"missing: no value in column {text_column!r}")
             elif not isinstance(text, str):
-                yield Item(source, None, f"invalid_input: {type(text).__name__}, not text")
+                item = Item(source, None, f"invalid_input: {type(text).__name__}, not text")
             else:
-                yield Item(source, text)
+                item = Item(source, text)
+            for c, vals in values.items():
+                item.extra[c] = vals[k]
+            yield item
         offset += len(texts)
 
 
-def _table_rows(path: Path, text_column: str, id_column: str | None) -> Iterator[Item]:
+def _table_rows(path: Path, text_column: str, id_column: str | None, extra: Mapping[str, bool]) -> Iterator[Item]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-        return _jsonl_rows(path, text_column, id_column)
+        return _jsonl_rows(path, text_column, id_column, extra)
     if name.endswith((".csv", ".tsv", ".csv.gz", ".tsv.gz")):
-        return _csv_rows(path, text_column, id_column)
+        return _csv_rows(path, text_column, id_column, extra)
     if name.endswith(".parquet"):
-        return _parquet_rows(path, text_column, id_column)
+        return _parquet_rows(path, text_column, id_column, extra)
     raise InputError(f"not a table file: {path}")
 
 
@@ -482,14 +514,18 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(out)
 
 
-def iter_inputs(paths: list[str], *, text_column: str = "text", id_column: str | None = None, stdin=None) -> Iterator[Item]:
+def iter_inputs(paths: list[str], *, text_column: str = "text", id_column: str | None = None, stdin=None,
+                extra_columns: Mapping[str, bool] | None = None) -> Iterator[Item]:
     """Every document named by ``paths`` (files, folders, tables, ``-``), in order.
 
     One Item per document: a text file, a table row, stdin, or a path that could not be
     read (its Item carries ``error``). A folder gives its ``.txt``/``.text``/``.html``/
-    ``.htm`` files and tables, sorted by path, hidden files skipped. Raises ``KeyError``
-    only for a table without ``text_column`` (or ``id_column``): a usage error.
+    ``.htm`` files and tables, sorted by path, hidden files skipped. ``extra_columns``
+    (column -> required): more columns of each table row, in ``item.extra[column]`` (the
+    same single pass). Raises ``KeyError`` only for a table without ``text_column``,
+    ``id_column`` or a required extra column: a usage error.
     """
+    extra = dict(extra_columns or {})
     for raw in paths:
         raw = str(raw)
         if raw == "-":
@@ -516,7 +552,7 @@ def iter_inputs(paths: list[str], *, text_column: str = "text", id_column: str |
                 log.warning("%s: no text, HTML or table files in this folder", raw)
             for f in files:
                 if is_table(f):
-                    yield from _table_rows(f, text_column, id_column)
+                    yield from _table_rows(f, text_column, id_column, extra)
                 else:
                     yield read_document(f)
             continue
@@ -524,6 +560,6 @@ def iter_inputs(paths: list[str], *, text_column: str = "text", id_column: str |
             yield Item(raw, None, "not_found: no such file or folder")
             continue
         if is_table(p):
-            yield from _table_rows(p, text_column, id_column)
+            yield from _table_rows(p, text_column, id_column, extra)
         else:
             yield read_document(p)

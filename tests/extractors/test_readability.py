@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from credibly.document import parse
 from credibly.extractors import readability
-from credibly.extractors.readability import _mattr, _syllable_total, _syllables
+from credibly.extractors.readability import _count_syllables, _mattr, _syllable_total
 
 EN_WORDS = ("the council approved a controversial budget yesterday although several members "
             "abstained unexpectedly citing insufficient documentation hyperbolic nonexistentword "
@@ -31,12 +31,13 @@ def _textstat_count(word: str, language: str) -> int:
 def test_syllables_match_textstat(language, words):
     # the compact CMU table and the direct pyphen call count exactly what textstat counts
     for w in words:
-        assert _syllables(w, language) == _textstat_count(w, language), w
+        assert _count_syllables(w, language) == _textstat_count(w, language), w
+        assert _syllable_total({w: 1}, language) == _textstat_count(w, language), w  # memoised path
 
 
 def test_syllable_total_counts_occurrences():
     counts = {"approved": 3, "the": 2}
-    assert _syllable_total(counts, "en") == 3 * _syllables("approved", "en") + 2 * _syllables("the", "en")
+    assert _syllable_total(counts, "en") == 3 * _count_syllables("approved", "en") + 2 * _count_syllables("the", "en")
 
 
 def test_syllable_cache_is_bounded(monkeypatch):

@@ -1,6 +1,7 @@
 """Readability and style: sentence and word length, vocabulary richness, capitals,
-exclamations, and a Flesch reading ease in the document's language (textstat's
-syllable counter; missing for a language textstat has no rules for).
+exclamations, and a Flesch reading ease in the document's language (textstat's syllable
+rule: the CMU dictionary for English, pyphen's hyphenation otherwise; missing for a language
+without Flesch constants here).
 """
 
 from __future__ import annotations
@@ -108,11 +109,6 @@ def _hyphenation_points(hyphenator, word: str) -> int:
                     k += 1
     lo, hi = hyphenator.left, len(word) - hyphenator.right
     return sum(1 for i in range(1, n + 1) if refs[i] % 2 and lo <= i - 1 <= hi)
-
-
-def _syllables(word: str, language: str) -> int:
-    """:func:`_count_syllables`, memoised per language."""
-    return _syllable_total({word: 1}, language)
 
 
 def _syllable_total(counts: dict[str, int], language: str) -> int:
