@@ -339,7 +339,9 @@ def _all_patterns():
     for f in sorted(root.glob("*/*.patterns")):
         fam, lang = f.parent.name, f.name.split(".")[0]
         for name, pat in load_patterns(fam, lang).items():
-            out.append(pytest.param(pat, id=f"{fam}/{lang}:{name}"))
+            out.append(pytest.param(pat.regex, id=f"{fam}/{lang}:{name}"))
+            if pat.prefilter is not None:
+                out.append(pytest.param(pat.prefilter, id=f"{fam}/{lang}:{name}:prefilter"))
     return out
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+from dataclasses import dataclass
 from importlib import resources as _ires
 from pathlib import Path
 
@@ -17,6 +19,7 @@ __all__ = [
     "supported_languages",
     "load_lexicon",
     "load_patterns",
+    "Pattern",
     "frequency_table",
     "FORMAT_VERSION",
 ]
@@ -98,26 +101,51 @@ def load_lexicon(family: str, language: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in sections.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One pattern of a ``.patterns`` file: its regex and an optional *prefilter*, a short
+    regex that every match of the pattern contains. The prefilter is searched first (one
+    fast scan with a literal start); a text without it cannot match, and the full pattern,
+    whose start may be a common character, is not run at all."""
+
+    name: str
+    regex: re.Pattern[str]
+    prefilter: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        """``regex.finditer(text, pos, endpos)``; empty when the prefilter is absent there."""
+        if self.prefilter is not None and self.prefilter.search(text, pos, endpos) is None:
+            return iter(())
+        return self.regex.finditer(text, pos, endpos)
+
+
 @functools.lru_cache(maxsize=64)
-def load_patterns(family: str, language: str) -> dict[str, re.Pattern[str]]:
-    """Read ``features/<family>/<language>.patterns`` (``name<TAB>regex`` lines).
+def load_patterns(family: str, language: str) -> dict[str, Pattern]:
+    """Read ``features/<family>/<language>.patterns``: ``name<TAB>regex`` lines, optionally
+    followed by ``<TAB>prefilter`` (see :class:`Pattern`).
 
     A missing file gives an empty mapping: patterns are optional per language.
     """
     path = data_path("features") / family / f"{language}.patterns"
     if not path.is_file():
         return {}
-    out: dict[str, re.Pattern[str]] = {}
+    out: dict[str, Pattern] = {}
     for n, raw in enumerate(_read_lines(path, family, language), start=2):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        name, sep, pattern = raw.partition("\t")
-        if not sep:
-            raise LexiconFormatError(f"{path}:{n}: expected 'name<TAB>pattern'")
+        fields = [f.strip() for f in raw.rstrip("\r\n").split("\t")]
+        if len(fields) not in (2, 3) or not all(fields):
+            raise LexiconFormatError(f"{path}:{n}: expected 'name<TAB>pattern[<TAB>prefilter]'")
+        name = fields[0]
         try:
-            out[name.strip()] = re.compile(pattern.strip())
+            compiled = [re.compile(f) for f in fields[1:]]
         except re.error as exc:
             raise LexiconFormatError(f"{path}:{n}: bad pattern {name!r}: {exc}") from exc
+        out[name] = Pattern(name, compiled[0], compiled[1] if len(compiled) == 2 else None)
     return out
 
 
