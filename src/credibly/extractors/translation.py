@@ -70,17 +70,33 @@ def _shape(tok: str) -> str:
     return "mixed"
 
 
+def _capitalised_forms(doc: Document) -> dict[str, dict[str, list[int]]]:
+    """``{casefolded word: {spelling: token indices}}`` of the alphabetic tokens of 3+ letters
+    that are not all lowercase: one pass shared by the casing and the name tests, which
+    then look at each distinct spelling once, not at every occurrence."""
+    out = doc._derived.get("translation_forms")
+    if out is None:
+        out = {}
+        tokens, folded = doc.tokens, doc.folded
+        for i in doc.not_lowercase():
+            tok = tokens[i]
+            if len(tok) < 3 or not tok.isalpha():
+                continue
+            by_tok = out.get(folded[i])
+            if by_tok is None:
+                out[folded[i]] = {tok: [i]}
+            elif tok in by_tok:
+                by_tok[tok].append(i)
+            else:
+                by_tok[tok] = [i]
+        doc._derived["translation_forms"] = out
+    return out  # type: ignore[return-value]
+
+
 def _casing_groups(doc: Document) -> list[list[int]]:
     """Token indices of minority spellings in groups whose casing is broken."""
-    forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    tokens, folded = doc.tokens, doc.folded
-    for i in doc.not_lowercase():
-        tok = tokens[i]
-        if len(tok) < 3 or not tok.isalpha():
-            continue
-        forms[folded[i]][tok].append(i)
     groups = []
-    for low, variants in forms.items():
+    for low, variants in _capitalised_forms(doc).items():
         if len(variants) < 2:
             continue
         shapes = {v: _shape(v) for v in variants}
@@ -134,17 +150,21 @@ def _name_variants(doc: Document, freq: dict[str, float] | None) -> list[tuple[s
     """Pairs of proper-name spellings one edit apart (deletion neighbourhood)."""
     first_pos: dict[str, int] = {}
     sentence_initial = {sp.first for sp in doc.sentences}
-    tokens = doc.tokens
-    for i in doc.not_lowercase():
-        tok = tokens[i]
-        if not 4 <= len(tok) <= _MAX_NAME_CHARS or not tok[:1].isupper() or not tok.isalpha() or tok.isupper():
+    for low, variants in _capitalised_forms(doc).items():
+        if not 4 <= len(low) <= _MAX_NAME_CHARS and all(not 4 <= len(t) <= _MAX_NAME_CHARS for t in variants):
             continue
-        if i in sentence_initial:
-            continue
-        low = doc.folded[i]
         if freq is not None and freq.get(low, 0.0) > _NAME_MAX_ZIPF:
             continue
-        first_pos.setdefault(low, i)
+        # the first occurrence, not at a sentence start, of a capitalised (not all-caps) spelling
+        first = [
+            i
+            for tok, idx in variants.items()
+            if 4 <= len(tok) <= _MAX_NAME_CHARS and tok[:1].isupper() and not tok.isupper()
+            for i in idx
+            if i not in sentence_initial
+        ]
+        if first:
+            first_pos[low] = min(first)
     buckets: dict[str, list[str]] = defaultdict(list)
     for low in first_pos:
         for key in _name_keys(low):
@@ -212,28 +232,35 @@ def _loops(doc: Document) -> list[tuple[int, int, int]]:
 
 def _run_together(doc: Document, freq: dict[str, float], function_words: frozenset[str]) -> list[int]:
     """Tokens where a sentence boundary was lost: ``productWhich``, ``ChatGPTWhich``."""
-    out = []
-    tokens = doc.tokens
-    for i in doc.not_lowercase():
-        tok = tokens[i]
-        if tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
+    out: list[int] = []
+    for low, variants in _capitalised_forms(doc).items():  # each distinct spelling once
+        if len(low) < 6 or freq.get(low, 0.0) >= 1.5:
             continue
-        # find the last lower->Upper or UPPER->Upper+lower transition
-        cut = -1
-        for k in range(len(tok) - 2, 1, -1):
-            if tok[k].isupper() and tok[k + 1].islower() and (tok[k - 1].islower() or tok[k - 1].isupper()):
-                if tok[k - 1].islower() or (k >= 2 and tok[k - 2].isupper()):
-                    cut = k
-                    break
-        if cut < 2:
-            continue
-        right = tok[cut:]
-        if len(right) < 3 or freq.get(doc.folded[i], 0.0) >= 1.5:
-            continue
-        r = right.casefold()
-        if r in function_words or freq.get(r, 0.0) >= 4.5:
-            out.append(i)
+        for tok, idx in variants.items():
+            if _joined_right_word(tok, freq, function_words):
+                out.extend(idx)
+    out.sort()
     return out
+
+
+def _joined_right_word(tok: str, freq: dict[str, float], function_words: frozenset[str]) -> bool:
+    """True when ``tok`` is a word glued to a capitalised common word (``productWhich``)."""
+    if tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
+        return False
+    # find the last lower->Upper or UPPER->Upper+lower transition
+    cut = -1
+    for k in range(len(tok) - 2, 1, -1):
+        if tok[k].isupper() and tok[k + 1].islower() and (tok[k - 1].islower() or tok[k - 1].isupper()):
+            if tok[k - 1].islower() or (k >= 2 and tok[k - 2].isupper()):
+                cut = k
+                break
+    if cut < 2:
+        return False
+    right = tok[cut:]
+    if len(right) < 3:
+        return False
+    r = right.casefold()
+    return r in function_words or freq.get(r, 0.0) >= 4.5
 
 
 @register("translation_v1", FAMILY, FEATURES, language_dependent=False)
