@@ -52,3 +52,35 @@ def test_head_for_unknown_language_is_pooled():
     assert m.head_for("tr") is m.heads["*"]
     assert isinstance(m.head_for("en"), LinearHead)
     assert np.all(np.isfinite(m.heads["en"].coef))
+
+
+def _head(rng: np.random.Generator, k: int) -> LinearHead:
+    return LinearHead(
+        [f"f{i}" for i in range(k)],
+        [("log1p" if i % 3 == 0 else "identity") for i in range(k)],
+        rng.normal(size=k),
+        rng.uniform(0.5, 3.0, size=k),
+        rng.normal(size=k),
+        float(rng.normal()),
+        float(rng.uniform(0.5, 2.0)),
+        float(rng.normal()),
+        rng.normal(size=k),
+    )
+
+
+def test_single_document_path_equals_the_matrix_path():
+    rng = np.random.default_rng(0)
+    specials = [None, float("nan"), float("inf"), float("-inf"), -5.0, 0.0, 1e9, -1e9]
+    for trial in range(200):
+        head = _head(rng, 40)
+        inputs = {}
+        for i, name in enumerate(head.features):
+            u = rng.uniform()
+            if u < 0.15:
+                v = specials[int(rng.integers(len(specials)))]
+                if v is not None:
+                    inputs[name] = v
+            else:
+                inputs[name] = float(rng.normal(scale=4.0))
+        want = float(head.predict_proba(head.vector(inputs))[0])
+        assert head.probability_one(inputs) == pytest.approx(want, rel=1e-12, abs=1e-15), trial

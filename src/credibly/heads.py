@@ -262,7 +262,7 @@ def family_probability(family: str, language: str | None, features: dict[str, fl
     head = heads.head_for(family, language)
     if head is None:
         return None
-    p = float(head.predict_proba(head.vector(heads.inputs(family, language, features, doc)))[0])
+    p = head.probability_one(heads.inputs(family, language, features, doc))
     return p if math.isfinite(p) else None
 
 
