@@ -1,7 +1,8 @@
 """Hedging: hedges, boosters, weasel/anonymous claims and confident unsourced predictions.
 
 Lexicon sections read (``features/hedging/<lang>.txt``): ``hedge``, ``booster``,
-``weasel``, ``prediction``, ``sensational``; patterns (``<lang>.patterns``): ``future_year`` (a future
+``weasel``, ``prediction``, ``sensational``, ``vague_quantifier`` (a weasel only before a group
+of people: "several critics", see ``_anonymous_groups``); patterns (``<lang>.patterns``): ``future_year`` (a future
 marker followed by a year in one clause: "will dominate by 2027").
 A prediction is *unsourced* when its sentence carries no attribution cue
 (``attribution/report_verb`` or ``attribution/publication_cue``).
@@ -9,12 +10,14 @@ A prediction is *unsourced* when its sentence carries no attribution cue
 Ambiguous hedge entries are gated by the few tokens around each hit (see ``_keep_hedge``;
 the trigger entries and context words are lexicon sections ``gate_*`` and ``context_*``):
 modals of permission or ability ("may be used", "could not"), "possible" outside epistemic
-frames, "generally" outside consensus verbs, "some"/"many" as plain quantities, and German
+frames, "generally" outside consensus verbs, frequency adverbs ("often") outside verbs of opinion,
+"some"/"many" as plain quantities, and German
 "soll/sollen" unless it reports hearsay (perfect infinitive: "soll ... angenommen haben").
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 from ..document import Document
@@ -68,6 +71,7 @@ class _Gates:
         self.consensus = phrases("gate_consensus")  # "generally": before a consensus verb
         self.epistemic_adjective = phrases("gate_epistemic_adjective")  # "possible": epistemic frames
         self.quantifier = phrases("gate_quantifier")  # "some", "many": not plain quantities
+        self.frequency = phrases("gate_frequency")  # "often": before a reputational verb ("often described")
         self.hearsay = phrases("gate_hearsay_modal")  # "soll": a perfect infinitive ends the clause
         self.copula = words("context_copula")
         self.modal_next = words("context_modal_next")
@@ -81,6 +85,9 @@ class _Gates:
         self.belief_not_next = words("context_belief_not_next")
         self.consensus_next = words("context_consensus_next")
         self.consensus_skip = words("context_consensus_skip")
+        self.frequency_next = words("context_frequency_next")
+        self.anonymous_agent = words("context_anonymous_agent")
+        self.agent_not_prev = words("context_agent_not_prev")
         self.adjective_complement = words("context_adjective_complement")
         self.adjective_prev = words("context_adjective_prev")
         self.adjective_not_next = words("context_adjective_not_next")
@@ -90,7 +97,7 @@ class _Gates:
         self.passive_participle = words("context_passive_participle")
         self.any = bool(
             self.modal or self.modal_option or self.belief or self.consensus or self.epistemic_adjective
-            or self.quantifier or self.hearsay
+            or self.quantifier or self.hearsay or self.frequency
         )
 
     def is_participle(self, w: str) -> bool:
@@ -161,6 +168,59 @@ def _hearsay(doc: Document, g: _Gates, h: Hit) -> bool:
     return False
 
 
+def _verb_after(doc: Document, g: _Gates, h: Hit, verbs: frozenset[str]) -> int:
+    """Index of a verb of ``verbs`` right after hit ``h``, or after one skip word ("generally
+    been regarded"), in the same sentence; -1 if there is none."""
+    for j in (h.last, h.last + 1):
+        if not _same_sentence(doc, h.first, j):
+            return -1
+        w = _folded(doc, j)
+        if w in verbs:
+            return j
+        if w not in g.consensus_skip:
+            return -1
+    return -1
+
+
+def _with_verb(doc: Document, g: _Gates, h: Hit) -> Hit:
+    """A kept consensus or frequency adverb as evidence together with its verb ("often described")."""
+    words = tuple(doc.folded[h.first : h.last])
+    verbs = g.consensus_next if words in g.consensus else g.frequency_next if words in g.frequency else None
+    if verbs is None:
+        return h
+    j = _verb_after(doc, g, h, verbs)
+    return h if j < 0 else h._replace(last=j + 1)
+
+
+def _anonymous_groups(doc: Document, g: _Gates, weasels: list[Hit]) -> list[Hit]:
+    """A vague quantifier before a group of people ("several critics", "most historians") is an
+    anonymous attribution: one weasel hit over both words. It replaces weasel hits inside it
+    ("critics") and yields to a weasel hit reaching beyond it ("some critics say")."""
+    found: list[Hit] = []
+    for h in doc.hits_of(FAMILY, "vague_quantifier"):
+        j = h.last
+        if (
+            _same_sentence(doc, h.first, j)
+            and _folded(doc, j) in g.anonymous_agent
+            and _folded(doc, h.first - 1) not in g.agent_not_prev
+        ):
+            found.append(Hit(FAMILY, "weasel", h.first, j + 1))
+    if not found:
+        return weasels
+    # weasel hits of one section do not overlap: sorted by start, their ends are sorted too,
+    # so the hits overlapping a group form one run, found by bisection (linear overall)
+    firsts = [w.first for w in weasels]
+    lasts = [w.last for w in weasels]
+    inside: set[int] = set()
+    out = []
+    for n in found:
+        run = range(bisect.bisect_right(lasts, n.first), bisect.bisect_left(firsts, n.last))
+        if all(n.first <= weasels[k].first and weasels[k].last <= n.last for k in run):
+            inside.update(run)
+            out.append(n)
+    return sorted([w for k, w in enumerate(weasels) if k not in inside] + out, key=lambda x: x.first)
+
+
 def _keep_hedge(doc: Document, g: _Gates, h: Hit) -> bool:
     words = tuple(doc.folded[h.first : h.last])
     nxt, prev = _folded(doc, h.last), _folded(doc, h.first - 1)
@@ -175,11 +235,15 @@ def _keep_hedge(doc: Document, g: _Gates, h: Hit) -> bool:
             return not _permission_after(doc, g, h.last)
         return nxt in g.modal_next  # "could have", not "could not" or "could swim"
     if words in g.modal_option:  # "may also be called" lists options; "may also be involved" hedges
-        return nxt not in g.copula or _folded(doc, h.last + 1) in g.epistemic_participle
+        if nxt in g.copula:
+            return _folded(doc, h.last + 1) in g.epistemic_participle
+        return nxt in g.modal_next  # "may not have been", not "may not attack" or "may also eat"
     if words in g.belief:  # passive belief only: "is thought", "widely believed"
         return prev in g.belief_prev and nxt not in g.belief_not_next
     if words in g.consensus:
-        return nxt in g.consensus_next or (nxt in g.consensus_skip and _folded(doc, h.last + 1) in g.consensus_next)
+        return _verb_after(doc, g, h, g.consensus_next) >= 0
+    if words in g.frequency:
+        return _verb_after(doc, g, h, g.frequency_next) >= 0
     if words in g.epistemic_adjective:
         if nxt in g.adjective_complement:
             return True
@@ -194,9 +258,11 @@ def extract(doc: Document) -> Extraction:
     gates = _gates(doc.language)
     hedges = doc.hits_of(FAMILY, "hedge")
     if gates.any:
-        hedges = [h for h in hedges if _keep_hedge(doc, gates, h)]
+        hedges = [_with_verb(doc, gates, h) for h in hedges if _keep_hedge(doc, gates, h)]
     boosters = doc.hits_of(FAMILY, "booster")
     weasels = doc.hits_of(FAMILY, "weasel")
+    if gates.anonymous_agent:
+        weasels = _anonymous_groups(doc, gates, weasels)
     predictions = doc.hits_of(FAMILY, "prediction")
     # a sentence is sourced when it reports a source and that source is not anonymous
     attributed = sentence_hit_mask(
