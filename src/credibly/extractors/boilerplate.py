@@ -87,12 +87,19 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
     paragraph. Candidates come from an index of each 3-gram's and stem's first paragraph
     (linear cost); the best few candidates are then measured exactly.
     """
+    sizes_all = [para.last - para.first for para in doc.paragraphs]
+    if sum(1 for n_p in sizes_all if n_p >= _MIN_PARA_TOKENS) < 2:
+        return []  # nothing can repeat (a third of news texts arrive as one line)
+    # near-duplicates need two paragraphs long enough; otherwise only exact repeats are looked for
+    near_possible = sum(1 for n_p in sizes_all if n_p >= _MIN_NEAR_TOKENS) >= 2
     stop = word_set("language", doc.language, "stopword") if doc.supported else frozenset()
     folded = doc.folded
     seen_exact: dict[tuple[str, ...], int] = {}
     index, stem_index = _FirstOwner(counted=True), _FirstOwner(counted=False)
     # crude stems (first 5 letters) of the content words, one lookup per token
-    stem_of = {t: t[:5] for t in set(folded).difference(stop) if len(t) >= 4 and not t[0].isdigit()}
+    stem_of = (
+        {t: t[:5] for t in set(folded).difference(stop) if len(t) >= 4 and not t[0].isdigit()} if near_possible else {}
+    )
     shingles: dict[int, set[tuple[str, ...]]] = {}
     stems: dict[int, set[str]] = {}
     sizes: dict[int, int] = {}
@@ -107,7 +114,7 @@ def duplicate_paragraphs(doc: Document) -> list[tuple[int, int, bool]]:
             out.append((p, earlier, True))
             continue
         seen_exact[toks] = p
-        if n_p < _MIN_NEAR_TOKENS:
+        if n_p < _MIN_NEAR_TOKENS or not near_possible:
             continue  # too short to be a near-duplicate or to have one
         sh = set(zip(toks, toks[1:], toks[2:]))  # word 3-grams (_SHINGLE == 3)
         st = set(map(stem_of.get, toks))
