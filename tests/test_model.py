@@ -84,3 +84,25 @@ def test_single_document_path_equals_the_matrix_path():
                 inputs[name] = float(rng.normal(scale=4.0))
         want = float(head.predict_proba(head.vector(inputs))[0])
         assert head.probability_one(inputs) == pytest.approx(want, rel=1e-12, abs=1e-15), trial
+
+
+def _contributions_matrix_path(head: LinearHead, inputs: dict) -> tuple[float, list[float]]:
+    z = head._z(head.vector(inputs))
+    contrib = head.platt_a * head.coef * (z - head.reference)
+    base = head.platt_a * (head.intercept + float(head.coef @ head.reference)) + head.platt_b
+    return float(base), contrib.tolist()
+
+
+def test_contributions_equal_the_matrix_path_and_add_up():
+    rng = np.random.default_rng(1)
+    for trial in range(100):
+        head = _head(rng, 30)
+        inputs = {f: float(rng.normal(scale=3.0)) for f in head.features if rng.uniform() > 0.1}
+        inputs[head.features[1]] = float("nan")
+        base, contrib = head.contributions(inputs)
+        want_base, want = _contributions_matrix_path(head, inputs)
+        assert base == pytest.approx(want_base, rel=1e-12, abs=1e-15)
+        assert list(contrib) == head.features
+        assert list(contrib.values()) == pytest.approx(want, rel=1e-12, abs=1e-15)
+        logit = float(head.predict_logit(head.vector(inputs))[0])
+        assert base + sum(contrib.values()) == pytest.approx(logit, rel=1e-9, abs=1e-9)

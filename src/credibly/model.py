@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,33 +134,12 @@ class LinearHead:
         if self.reference is None:
             self.reference = np.zeros(len(self.features))
         self._log = log_mask(self.transforms)
-        self._rows: list[tuple[str, bool, float, float, float, float]] | None = None
-
-    def probability_one(self, inputs: dict[str, float]) -> float:
-        """:meth:`predict_proba` of one document's inputs, in plain Python: for a single
-        vector of ~40 features, a dozen numpy calls cost more than the arithmetic. Same
-        transforms, clipping and missing-value rule; equal to the matrix path up to float
-        rounding of the sum (tested)."""
-        rows = self._rows
-        if rows is None:
-            rows = self._rows = list(
-                zip(self.features, self._log.tolist(), self.mean.tolist(), self.scale.tolist(),
-                    self.coef.tolist(), self.reference.tolist())
-            )
-        total = 0.0
-        for name, is_log, mean, scale, coef, ref in rows:
-            v = inputs.get(name)
-            if v is None or v != v:  # missing or NaN: the reference value
-                z = ref
-            else:
-                if is_log:
-                    v = math.log1p(v if v > 0.0 else 0.0)
-                z = (v - mean) / scale
-                z = -_Z_CLIP if z < -_Z_CLIP else (_Z_CLIP if z > _Z_CLIP else z)
-            total += coef * z
-        logit = self.platt_a * (total + self.intercept) + self.platt_b
-        logit = -50.0 if logit < -50.0 else (50.0 if logit > 50.0 else logit)
-        return 1.0 / (1.0 + math.exp(-logit))
+        # plain-Python copies for scoring one document (built on first use)
+        self._rows: list[tuple[str, bool, float, float, float]] | None = None
+        self._coefs: list[float] | None = None
+        self._base: float | None = None
+        self._scaled: list[float] = []
+        self._refs: list[float] = []
 
     def _z(self, values: np.ndarray) -> np.ndarray:
         x = apply_transforms(values, self._log)
@@ -170,13 +150,51 @@ class LinearHead:
         """The inputs in the head's feature order; a missing one is NaN."""
         return np.array(list(map(inputs.get, self.features)), dtype=float)  # None -> nan
 
+    def _z_one(self, inputs: dict[str, float]) -> list[float]:
+        """The standardised inputs of one document, in plain Python: for a single vector of
+        ~40 features, a dozen numpy calls cost more than the arithmetic. The same operations
+        as :meth:`_z` (transform, standardise, clip, missing -> reference)."""
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = list(
+                zip(self.features, self._log.tolist(), self.mean.tolist(), self.scale.tolist(), self.reference.tolist())
+            )
+        out = []
+        for name, is_log, mean, scale, ref in rows:
+            v = inputs.get(name)
+            if v is None or v != v:  # missing or NaN: the reference value
+                out.append(ref)
+                continue
+            if is_log:
+                v = math.log1p(v if v > 0.0 else 0.0)
+            z = (v - mean) / scale
+            out.append(-_Z_CLIP if z < -_Z_CLIP else (_Z_CLIP if z > _Z_CLIP else z))
+        return out
+
+    def probability_one(self, inputs: dict[str, float]) -> float:
+        """:meth:`predict_proba` of one document's inputs (equal to the matrix path up to
+        float rounding of the sum; tested)."""
+        total = sum(map(operator.mul, self._coef_list(), self._z_one(inputs)))
+        logit = self.platt_a * (total + self.intercept) + self.platt_b
+        logit = -50.0 if logit < -50.0 else (50.0 if logit > 50.0 else logit)
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def _coef_list(self) -> list[float]:
+        out = self._coefs
+        if out is None:
+            out = self._coefs = self.coef.tolist()
+        return out
+
     def contributions(self, inputs: dict[str, float]) -> tuple[float, dict[str, float]]:
         """Exact decomposition: ``logit = base + sum(contributions)``, each contribution
         measured from the feature's reference value."""
-        z = self._z(self.vector(inputs))
-        contrib = self.platt_a * self.coef * (z - self.reference)
-        base = self.platt_a * (self.intercept + float(self.coef @ self.reference)) + self.platt_b
-        return float(base), dict(zip(self.features, contrib.tolist()))
+        if self._base is None:
+            self._base = float(self.platt_a * (self.intercept + float(self.coef @ self.reference)) + self.platt_b)
+            self._scaled = (self.platt_a * self.coef).tolist()  # as the matrix path: (a * coef) * (z - ref)
+            self._refs = self.reference.tolist()
+        z = self._z_one(inputs)
+        contrib = list(map(operator.mul, self._scaled, map(operator.sub, z, self._refs)))
+        return self._base, dict(zip(self.features, contrib))
 
     def predict_logit(self, matrix: np.ndarray) -> np.ndarray:
         z = self._z(np.atleast_2d(matrix))
