@@ -101,3 +101,56 @@ def test_german_nach_frames_and_stance_verbs():
     # a stance verb without a subject or a following clause is not a cue
     assert "befürchtet" not in verbs_of("Ein Anstieg der Preise wird allgemein befürchtet und diskutiert.", "de")
     assert verbs_of("Nach dem Essen gingen wir in den Park.", "de") == []
+
+
+def test_stance_verbs_after_auxiliaries_and_before_about_en():
+    # auxiliaries and adverbs between the subject and the verb are skipped
+    assert "proposed" in verbs_of("Maria Lopez spoke first. She has proposed a toll on the old bridge.", "en")
+    assert "proposing" in verbs_of("Local farmers are proposing a ban on the new pesticide.", "en")
+    # a stance verb right before "about" opens its clause
+    assert "worried" in verbs_of("Across the valley, many were worried about the new pesticide.", "en")
+    # the noun stays no cue
+    assert verbs_of("The plans for the harbour were lost in a fire.", "en") == []
+
+
+def test_stance_predicates_without_a_subject_en():
+    assert "expected" in verbs_of("The new tram line is expected to open in the spring.", "en")
+    assert "opposed" in verbs_of("Jonas Berg, a farmer from the valley, has long opposed the dam.", "en")
+    assert "critical of" in verbs_of("The audit was highly critical of the port authority.", "en")
+    assert "questions about" in verbs_of("The delay raised new questions about the contract.", "en")
+
+
+def test_colon_before_a_quote_en():
+    a = analyse("Jonas Berg on the new tax: “It hurts every family in the valley and nobody asked us.”", "en")
+    assert ":" in ev(a, "reporting_verb")
+    assert "Jonas Berg" in ev(a, "named_source")
+    assert ev(a, "attributed_quote")
+    # a verb before the colon is the cue already: the colon adds none
+    assert verbs_of("Later he added: “We will keep the school open until the summer.”", "en") == ["added"]
+    # German annotations mark the verb, not the colon
+    assert ":" not in verbs_of("Ministerin Anna Keller zum Haushalt: „Wir sparen in allen Bereichen.“", "de")
+
+
+def test_dash_after_a_quote_signs_it_with_a_name():
+    text = "“The new park is the best thing this town has built in years.” ― Lena Ortiz\nThe park opened in May."
+    a = analyse(text, "en")
+    assert "―" in ev(a, "reporting_verb")
+    assert "Lena Ortiz" in ev(a, "named_source")
+    assert ev(a, "attributed_quote")
+    a = analyse("„Der neue Park ist das Beste, was die Stadt seit Jahren gebaut hat.“ – Lena Ortiz\nEr ist offen.", "de")
+    assert "–" in ev(a, "reporting_verb")
+    assert "Lena Ortiz" in ev(a, "named_source")
+    # a dash inside a sentence is no signature
+    assert "—" not in verbs_of("They called it “a small step” — and then they voted against it.", "en")
+
+
+def test_transcript_speaker_tags_en():
+    text = (
+        "Transcript of the county debate\n"
+        "HALVORSEN: We will not raise taxes this year.\nMCTAVISH: That is not what you promised in March."
+    )
+    a = analyse(text, "en")
+    assert ev(a, "reporting_verb").count(":") == 2
+    assert "HALVORSEN" in ev(a, "named_source")
+    # a label in capitals is no speaker
+    assert ":" not in verbs_of("Town news\nUPDATE: The meeting moved to Friday afternoon.", "en")

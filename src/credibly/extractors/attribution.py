@@ -8,7 +8,9 @@ from ``stance_subject``/pronouns/roles/names, or right before a complementiser f
 ``stance_complement``), ``comma_cue`` (a cue only right after a comma, before a capitalised
 word or as a phrase: German ", so Müller", ", so die Polizei") and ``split_verb`` (German
 separable verbs whose particle closes the clause: "kündigte er am Montag an").
-Quote styles are language-independent patterns (``features/attribution/xx.patterns``).
+Quote styles are language-independent patterns (``features/attribution/xx.patterns``), and
+so are the punctuation cues: ``speech_dash`` (xx: '"..." ― Ana Ruiz'), ``speech_colon`` and
+``speech_tag`` (per language, ``<lang>.patterns``: 'Kasich: "We ..."', 'PENCE: Well, ...').
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ _QUOTE_REACH = 12  # tokens before/after a quote searched for a reporting verb
 _TERM_QUOTE_TOKENS = 3  # a quote this short is a quoted term ("scare quotes"), not speech
 _COMMON_ZIPF = 4.5  # a capitalised word more frequent than this is a common noun, not a name
 _SPLIT_REACH = 8  # tokens between a separable verb and its particle
+_SIGNATURE_CHARS = 120  # a quote's signature ("” ― Ana Ruiz") ends its line within this many characters
+_SKIP_REACH = 2  # stance_skip words passed between a subject and its stance verb ("he has also said")
 _FRAME_REACH = 4  # tokens between a frame preposition and its noun ("nach einer neuen Studie")
 _CLAUSE_END = frozenset(",.:;!?\"“”„«»()–—-")  # a particle right before one of these closes the clause
 
@@ -55,14 +59,15 @@ def _in_clause(doc: Document, i: int, reach: int, found) -> int | None:
     return None
 
 
-def _capital_runs(doc: Document, stop: frozenset[str]) -> tuple[list[tuple[int, int]], set[str]]:
-    """Runs of >= 2 capitalised non-stopword tokens inside one sentence (likely names)."""
+def _capital_runs(doc: Document, stop: frozenset[str], caps: list[int]) -> tuple[list[tuple[int, int]], set[str]]:
+    """Runs of >= 2 capitalised non-stopword tokens inside one sentence (likely names);
+    ``caps`` are the indices of the capitalised tokens."""
     runs: list[tuple[int, int]] = []
     tokens, folded, sent, text, starts, ends = doc.tokens, doc.folded, doc.sentence_of, doc.text, doc.starts, doc.ends
     n = doc.n_words
     resume = 0
     # only capitalised tokens can start a run: visit those, not every token
-    for i in [k for k in doc.not_lowercase() if tokens[k][:1].isupper()]:
+    for i in caps:
         if i < resume or folded[i] in stop or tokens[i].isupper():
             continue
         j = i + 1
@@ -129,7 +134,7 @@ def _gated_cues(doc: Document, stop: frozenset[str], pronouns: frozenset[str]) -
         comma_opens = "," in complements
         for h in stance:
             j = h.first - 1
-            while j >= 0 and j > h.first - 3 and folded[j] in skip and sent[j] == sent[h.first]:
+            while j >= 0 and j >= h.first - _SKIP_REACH and folded[j] in skip and sent[j] == sent[h.first]:
                 j -= 1
             ok = False
             if j >= 0 and sent[j] == sent[h.first] and not _gap(doc, j + 1).strip():
@@ -179,7 +184,9 @@ def extract(doc: Document) -> Extraction:
     pubs = doc.hits_of(FAMILY, "publication_cue")
     evidence = []
 
-    runs, surnames = _capital_runs(doc, stop)
+    tokens = doc.tokens
+    caps = [k for k in doc.not_lowercase() if tokens[k][0].isupper()]
+    runs, surnames = _capital_runs(doc, stop, caps)
     calendar = word_set("language", lang, "calendar")
     anon_words = word_set(FAMILY, lang, "anonymous_subject") | word_set(FAMILY, lang, "anonymous_source")
     try:
@@ -199,31 +206,38 @@ def extract(doc: Document) -> Extraction:
             and freq.get(f, 0.0) < _COMMON_ZIPF
         )
     run_starts = [a for a, _ in runs]
-    role_at = {h.first for h in roles}
+    role_at = sorted({h.first for h in roles})
     anon_at = {i for h in anon_subj + anon_src for i in range(h.first, h.last)}
 
     pronouns = word_set("language", lang, "pronoun")
     first_name_at = runs[0][0] if runs else doc.n_words
 
+    n_words, folded, sentence_of = doc.n_words, doc.folded, doc.sentence_of
+
     def name_near(first: int, last: int) -> tuple[int, int] | None:
-        sent = doc.sentence_of[first]
-        lo, hi = max(0, first - _WINDOW), min(doc.n_words, last + _WINDOW)
+        sent = sentence_of[first]
+        lo, hi = max(0, first - _WINDOW), min(n_words, last + _WINDOW)
         # "he said" right next to the verb, after a person was named: attributed to them
         for i in (first - 1, last):
-            if 0 <= i < doc.n_words and doc.folded[i] in pronouns and i > first_name_at:
+            if 0 <= i < n_words and folded[i] in pronouns and i > first_name_at:
                 return i, i + 1
         k = bisect.bisect_left(run_starts, lo)
         while k < len(runs) and runs[k][0] < hi:
             a, b = runs[k]
-            if doc.sentence_of[a] == sent and (b <= first or a >= last):
+            if sentence_of[a] == sent and (b <= first or a >= last):
                 return a, b
             k += 1
-        for i in range(lo, hi):
-            if doc.sentence_of[i] != sent or first <= i < last:
+        # only capitalised tokens and roles can be a name: visit those, not every token
+        near = caps[bisect.bisect_left(caps, lo) : bisect.bisect_left(caps, hi)]
+        r = role_at[bisect.bisect_left(role_at, lo) : bisect.bisect_left(role_at, hi)]
+        if r:
+            near = sorted(set(near).union(r))
+        for i in near:
+            if sentence_of[i] != sent or first <= i < last:
                 continue
-            if doc.is_capitalized(i) and (doc.folded[i] in surnames or (abs(i - first) <= 2 or abs(i - last + 1) <= 2) and proper(i)):
+            if doc.is_capitalized(i) and (folded[i] in surnames or (abs(i - first) <= 2 or abs(i - last + 1) <= 2) and proper(i)):
                 return i, i + 1
-            if i in role_at and i + 1 < doc.n_words and doc.is_capitalized(i + 1) and doc.folded[i + 1] not in stop:
+            if i in r and i + 1 < n_words and doc.is_capitalized(i + 1) and folded[i + 1] not in stop:
                 return i, i + 2
         return None
 
@@ -240,7 +254,7 @@ def extract(doc: Document) -> Extraction:
     for first, last in cues:
         n_verbs += 1
         evidence.append(token_evidence(doc, FAMILY, "reporting_verb", first, last))
-        if first - 1 in weasel_at or any(i in weasel_at for i in range(first, last)):
+        if weasel_at and (first - 1 in weasel_at or not weasel_at.isdisjoint(range(first, last))):
             continue  # "critics say": a cue, but of nobody identified (nor does it attribute a quote)
         verb_tokens.append(first)
         who = name_near(first, last)
@@ -250,9 +264,65 @@ def extract(doc: Document) -> Extraction:
             kind = "pronoun_source" if doc.folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
             evidence.append(token_evidence(doc, FAMILY, kind, *who))
         else:
-            lo, hi = max(0, first - _WINDOW), min(doc.n_words, last + _WINDOW)
-            if any(i in anon_at for i in range(lo, hi)):
+            lo, hi = max(0, first - _WINDOW), min(n_words, last + _WINDOW)
+            if anon_at and not anon_at.isdisjoint(range(lo, hi)):
                 anonymous += 1
+    # punctuation cues: a colon that opens a quote, a dash that signs one off with a name, a
+    # transcript's speaker tag ("PENCE: Well, ..."); (pattern, group of the cue, group of the speaker)
+    patterns = {**load_patterns(FAMILY, "xx"), **load_patterns(FAMILY, lang)}
+    # the parsed text (a truncated document ends at its last token)
+    limit = len(doc.text) if not doc.truncated else doc.ends[-1]
+    text = doc.text
+    quote_re = patterns.get("quote")
+    quote_matches = list(quote_re.finditer(text, 0, limit)) if quote_re is not None else []
+    dash_re = patterns.get("speech_dash")
+
+    def dash_matches():
+        # a signature dash right after a quote's closing mark, on a short rest of the line: try
+        # it only there (bounded windows: linear in the number of quotes)
+        for q in quote_matches:
+            mark = q.end() - 1
+            end = text.find("\n", q.end(), min(limit, q.end() + _SIGNATURE_CHARS))
+            if end < 0:
+                if q.end() + _SIGNATURE_CHARS < limit:
+                    continue  # the line goes on: no signature ends it
+                end = limit
+            for m in itertools.islice(dash_re.finditer(text, mark, end), 1):
+                if m.start() == mark:
+                    yield m
+
+    cue_starts = [a for a, _ in cues]
+    for name, group, speaker in (("speech_colon", 0, 0), ("speech_dash", 1, 0), ("speech_tag", 2, 1)):
+        punct_re = patterns.get(name)
+        if punct_re is None:
+            continue
+        for m in dash_matches() if name == "speech_dash" else punct_re.finditer(text, 0, limit):
+            s, e = m.span(group)
+            i = doc.token_at(s)  # the token after the mark
+            if i >= n_words or i == 0:
+                continue
+            if name == "speech_colon":
+                # "he said:", "Müller betonte am Montag:" already have their cue
+                k = bisect.bisect_right(cue_starts, i - 1)
+                if k and sentence_of[cue_starts[k - 1]] == sentence_of[i - 1]:
+                    continue
+            who = None
+            if speaker:
+                # a speaker tag is a name: every word uncommon ("PENCE", not "UPDATE")
+                a, b = doc.token_at(m.start(speaker)), i
+                if not all(proper(j) for j in range(a, b)):
+                    continue
+                who = (a, b)
+            n_verbs += 1
+            evidence.append(char_evidence(doc, FAMILY, "reporting_verb", s, e))
+            verb_tokens.append(i)
+            who = who or name_near(i, i)
+            if who is not None:
+                named += 1
+                verb_sentences.add(sentence_of[who[0]])
+                kind = "pronoun_source" if folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
+                evidence.append(token_evidence(doc, FAMILY, kind, *who))
+    verb_tokens.sort()
     for h in anon_src:
         evidence.append(hit_evidence(doc, FAMILY, "anonymous_source", h))
     anonymous = max(anonymous, len(anon_src))
@@ -263,16 +333,14 @@ def extract(doc: Document) -> Extraction:
     urls = 0
     url_re = load_patterns(FAMILY, "xx").get("url")
     if url_re is not None:
-        for m in url_re.finditer(doc.text, 0, len(doc.text) if not doc.truncated else doc.ends[-1]):
+        for m in url_re.finditer(doc.text, 0, limit):
             urls += 1
             evidence.append(char_evidence(doc, FAMILY, "cited_link", m.start(), m.end()))
 
     # direct quotes in every style, attributed when a reporting verb is near
-    quote_re = load_patterns(FAMILY, "xx").get("quote")
     quotes = attributed_quotes = 0
     if quote_re is not None:
-        limit = doc.ends[-1]
-        for m in quote_re.finditer(doc.text, 0, limit):
+        for m in quote_matches:
             if m.end() - m.start() < 4:
                 continue
             qf = doc.token_at(m.start())
