@@ -32,20 +32,21 @@ def test_syllables_match_textstat(language, words):
     # the compact CMU table and the direct pyphen call count exactly what textstat counts
     for w in words:
         assert _count_syllables(w, language) == _textstat_count(w, language), w
-        assert _syllable_total({w: 1}, language) == _textstat_count(w, language), w  # memoised path
+        assert _syllable_total([w], language) == _textstat_count(w, language), w  # memoised path
+        assert _syllable_total([w], language) == _textstat_count(w, language), w  # from the table
 
 
 def test_syllable_total_counts_occurrences():
-    counts = {"approved": 3, "the": 2}
-    assert _syllable_total(counts, "en") == 3 * _count_syllables("approved", "en") + 2 * _count_syllables("the", "en")
+    words = ["approved", "the", "approved", "the", "approved"]
+    assert _syllable_total(words, "en") == 3 * _count_syllables("approved", "en") + 2 * _count_syllables("the", "en")
 
 
 def test_syllable_cache_is_bounded(monkeypatch):
     monkeypatch.setattr(readability, "_CACHE_MAX", 5)
     readability._SYLLABLE_CACHE.pop("en", None)
-    total = _syllable_total({w: 1 for w in EN_WORDS}, "en")
-    assert total == sum(_textstat_count(w, "en") for w in EN_WORDS)
-    assert len(readability._SYLLABLE_CACHE["en"]) <= len(EN_WORDS)
+    total = _syllable_total(EN_WORDS + EN_WORDS, "en")
+    assert total == 2 * sum(_textstat_count(w, "en") for w in EN_WORDS)
+    assert len(readability._SYLLABLE_CACHE["en"]) <= 5
     readability._SYLLABLE_CACHE.pop("en", None)
 
 

@@ -10,7 +10,7 @@ import functools
 import itertools
 import math
 import operator
-from collections import Counter
+from collections.abc import Iterable
 
 from ..document import Document
 from .base import Extraction, register
@@ -70,8 +70,28 @@ def _hyphenator(language: str):
     return Pyphen(lang=language)
 
 
-_SYLLABLE_CACHE: dict[str, dict[str, int]] = {}
 _CACHE_MAX = 200_000
+
+
+class _SyllableCache(dict):
+    """Casefolded word -> syllables in one language. A miss counts the word and keeps it
+    (words recur across documents); the table is emptied when it reaches ``_CACHE_MAX``
+    words, so memory stays bounded in a long run."""
+
+    __slots__ = ("language",)
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _CACHE_MAX:
+            self.clear()
+        n = self[word] = _count_syllables(word, self.language)
+        return n
+
+
+_SYLLABLE_CACHE: dict[str, _SyllableCache] = {}
 
 
 def _count_syllables(word: str, language: str) -> int:
@@ -111,19 +131,13 @@ def _hyphenation_points(hyphenator, word: str) -> int:
     return sum(1 for i in range(1, n + 1) if refs[i] % 2 and lo <= i - 1 <= hi)
 
 
-def _syllable_total(counts: dict[str, int], language: str) -> int:
-    """Total syllables of ``{casefolded word: occurrences}``: each new word is counted
-    once and memoised (words repeat across documents), the rest is dictionary lookups."""
-    cache = _SYLLABLE_CACHE.setdefault(language, {})
-    known = list(map(cache.get, counts))
-    if None in known:
-        missing = [w for w, n in zip(counts, known) if n is None]
-        if len(cache) + len(missing) > _CACHE_MAX:
-            cache.clear()
-        for w in missing:
-            cache[w] = _count_syllables(w, language)
-        known = list(map(cache.__getitem__, counts))
-    return sum(map(operator.mul, counts.values(), known))
+def _syllable_total(words: Iterable[str], language: str) -> int:
+    """Total syllables of casefolded ``words`` (every occurrence): one pass of table
+    lookups in C; a word seen for the first time is counted once and memoised."""
+    cache = _SYLLABLE_CACHE.get(language)
+    if cache is None:
+        cache = _SYLLABLE_CACHE[language] = _SyllableCache(language)
+    return sum(map(cache.__getitem__, words))
 
 
 def _mattr(doc: Document) -> float:
@@ -166,7 +180,7 @@ def extract(doc: Document) -> Extraction:
         base, a, b = _FLESCH[doc.language]
         sample = folded_words[:5000]
         lang = doc.language
-        syl = _syllable_total(Counter(sample), lang)
+        syl = _syllable_total(sample, lang)
         asl = sum(sents) / len(sents) if sents else float(n)
         flesch = base - a * asl - b * syl / len(sample)
     feats = {
