@@ -154,3 +154,47 @@ def test_transcript_speaker_tags_en():
     assert "HALVORSEN" in ev(a, "named_source")
     # a label in capitals is no speaker
     assert ":" not in verbs_of("Town news\nUPDATE: The meeting moved to Friday afternoon.", "en")
+
+
+def test_title_head_names_a_speaker_en():
+    text = "Halvorsen: The New Bridge Will Open Before The Spring Floods.\n\nThe county approved the money on Monday."
+    a = analyse(text, "en")
+    assert ":" in ev(a, "reporting_verb")
+    assert "Halvorsen" in ev(a, "named_source")
+    # a surname the text uses counts although the word is common ("Trump:")
+    assert ":" in verbs_of("Baker: The Harbour Needs A New Crane This Year.\n\nAnna Baker runs the port.", "en")
+    # a label, a short claim, or a head in the body is no speaker
+    assert ":" not in verbs_of("Correction: An earlier version of this story gave the wrong date.\nIt is fixed.", "en")
+    assert ":" not in verbs_of("Halvorsen: Now or never.\n\nThe vote is on Monday.", "en")
+    assert ":" not in verbs_of("The race.\n\nHalvorsen: The New Bridge Will Open Before The Spring Floods.", "en")
+
+
+def test_poll_frame_en():
+    verbs = verbs_of("In a new Seaside Research Institute poll, most residents backed the tram.", "en")
+    assert "in a new seaside research institute poll" in verbs
+    # the preposition and its noun in one clause only
+    assert not any(v.startswith("in") for v in verbs_of("In the spring, the poll closed early.", "en"))
+
+
+def test_infinitive_cues_outside_quotes_en():
+    assert "plans" in verbs_of("The city now plans to close the old library in June.", "en")
+    assert "respond" in verbs_of("The harbour office did not respond to a request for comment.", "en")
+    assert "quick" in verbs_of("Her rivals were quick to point at the cost of the bridge.", "en")
+    # the noun before something else, and the words inside a quote, are no cues
+    assert verbs_of("The plans were lost in a fire last winter.", "en") == []
+    assert verbs_of("“Nobody in this village plans to leave before the harvest is in.”", "en") == []
+
+
+def test_unquoted_stance_cues_en():
+    assert "glad" in verbs_of("Most shop owners were glad the market reopened.", "en")
+    a = analyse("“Everyone in the village was glad when the old market finally reopened.”", "en")
+    assert ev(a, "reporting_verb") == []
+    assert ev(a, "unattributed_quote")
+
+
+def test_stance_phrases_and_adverbs_en():
+    assert "reportedly" in verbs_of("The mayor reportedly turned down the offer from the railway.", "en")
+    assert "voted against" in verbs_of("Two members voted against the new harbour fees.", "en")
+    assert "attacks on" in verbs_of("His attacks on the budget grew sharper in May.", "en")
+    assert "view" in verbs_of("In Ortiz's view, the tram is too slow.", "en")
+    assert "hopes" in verbs_of("A second bridge, the ministry hopes, will ease the traffic.", "en")

@@ -7,10 +7,16 @@ gated cues: ``stance_verb`` (a verb of belief or stance, a cue only right after 
 from ``stance_subject``/pronouns/roles/names, or right before a complementiser from
 ``stance_complement``), ``comma_cue`` (a cue only right after a comma, before a capitalised
 word or as a phrase: German ", so Müller", ", so die Polizei") and ``split_verb`` (German
-separable verbs whose particle closes the clause: "kündigte er am Montag an").
+separable verbs whose particle closes the clause: "kündigte er am Montag an"), and outside
+quotes ``infinitive_cue`` (a cue right before a ``context_infinitive`` word: "plans to",
+"did not respond to") and ``unquoted_cue`` (a cue anywhere: "hopes", "glad"); inside a quote
+these are the speaker's words, not a cue of the quote. ``frame_phrase`` ("nach studie",
+"in poll") is found from its noun (``frame_noun``) back to its preposition.
 Quote styles are language-independent patterns (``features/attribution/xx.patterns``), and
 so are the punctuation cues: ``speech_dash`` (xx: '"..." ― Ana Ruiz'), ``speech_colon`` and
-``speech_tag`` (per language, ``<lang>.patterns``: 'Kasich: "We ..."', 'PENCE: Well, ...').
+``speech_tag`` and ``speech_head`` (per language, ``<lang>.patterns``: 'Kasich: "We ..."',
+'PENCE: Well, ...', a title 'Sanders: Clinton Email Story Has Moved'; ``context_not_speaker``
+lists labels that are no speaker: "Correction:").
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ _COMMON_ZIPF = 4.5  # a capitalised word more frequent than this is a common nou
 _SPLIT_REACH = 8  # tokens between a separable verb and its particle
 _SIGNATURE_CHARS = 120  # a quote's signature ("” ― Ana Ruiz") ends its line within this many characters
 _SKIP_REACH = 2  # stance_skip words passed between a subject and its stance verb ("he has also said")
-_FRAME_REACH = 4  # tokens between a frame preposition and its noun ("nach einer neuen Studie")
+_FRAME_REACH = 6  # tokens between a frame preposition and its noun ("nach einer neuen Studie")
+_HEAD_CLAIM_TOKENS = 5  # a headline's claim after "Name:" has at least this many tokens
 _CLAUSE_END = frozenset(",.:;!?\"“”„«»()–—-")  # a particle right before one of these closes the clause
 
 
@@ -102,6 +109,16 @@ def _split_entries(lang: str, section: str) -> dict[str, tuple[tuple[str, ...], 
     return {k: tuple(v) for k, v in out.items()}
 
 
+@functools.lru_cache(maxsize=16)
+def _frame_nouns(lang: str) -> dict[str, frozenset[str]]:
+    """``frame_phrase`` entries as {noun: prepositions}: "nach studie" -> studie: {nach}."""
+    out: dict[str, set[str]] = {}
+    for head, tails in _split_entries(lang, "frame_phrase").items():
+        for t in tails:
+            out.setdefault(t[-1], set()).add(head)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _gap(doc: Document, i: int) -> str:
     """The characters between token ``i - 1`` and token ``i``."""
     return doc.text[doc.ends[i - 1] : doc.starts[i]] if 0 < i < doc.n_words else ""
@@ -115,9 +132,20 @@ def _closes(doc: Document, j: int, tail: tuple[str, ...], sentence: int) -> bool
     return k >= doc.n_words or doc.sentence_of[k] != sentence or any(c in _CLAUSE_END for c in _gap(doc, k))
 
 
-def _gated_cues(doc: Document, stop: frozenset[str], pronouns: frozenset[str]) -> list[tuple[int, int]]:
+def _quoted(doc: Document, i: int, quoted: list[tuple[int, int]]) -> bool:
+    """Whether token ``i`` is inside one of the ``quoted`` character spans (sorted)."""
+    at = doc.starts[i]
+    k = bisect.bisect_right(quoted, (at, at)) - 1
+    return k >= 0 and quoted[k][1] > at
+
+
+def _gated_cues(
+    doc: Document, stop: frozenset[str], pronouns: frozenset[str], quoted: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """Token ranges of the cues that count only in context: stance verbs after a subject or
-    before a complementiser, comma cues, and separable verbs closed by their particle."""
+    before a complementiser, comma cues, and separable verbs closed by their particle.
+    ``quoted`` are the character spans of the quotes: a stance verb inside one is a cue only
+    after its subject ("“I think ...”"), not by its complement ("“nobody wanted to see”")."""
     lang = doc.language
     folded, sent, n = doc.folded, doc.sentence_of, doc.n_words
     out: list[tuple[int, int]] = []
@@ -146,30 +174,49 @@ def _gated_cues(doc: Document, stop: frozenset[str], pronouns: frozenset[str]) -
                 gap = _gap(doc, h.last)
                 # a "," entry in stance_complement: a comma right after the verb opens its clause
                 ok = (folded[h.last] in complements and not gap.strip()) or (comma_opens and gap.strip()[:1] in (",", ":"))
+                ok = ok and not _quoted(doc, h.first, quoted)
             if ok:
                 out.append((h.first, h.last))
+    infinitive = doc.hits_of(FAMILY, "infinitive_cue")
+    unquoted = doc.hits_of(FAMILY, "unquoted_cue")
+    if infinitive or unquoted:
+        # outside quotes: "plans to", "was quick to" (a cue right before "to"), and the
+        # unquoted cues anywhere
+        to = word_set(FAMILY, lang, "context_infinitive")
+        seen = {a for a, _ in out}
+        for h in itertools.chain(infinitive, unquoted):
+            if h.first in seen or _quoted(doc, h.first, quoted):
+                continue
+            if h.section == "infinitive_cue" and (h.last >= n or folded[h.last] not in to or _gap(doc, h.last).strip()):
+                continue
+            seen.add(h.first)
+            out.append((h.first, h.last))
     for h in doc.hits_of(FAMILY, "comma_cue"):
         if "," not in _gap(doc, h.first) or h.last >= n or sent[h.last] != sent[h.first]:
             continue
         if h.last - h.first > 1 or (doc.is_capitalized(h.last) and folded[h.last] not in stop):
             out.append((h.first, h.first + 1))
     split = _split_entries(lang, "split_verb")
-    frames = _split_entries(lang, "frame_phrase")
-    if split or frames:
-        heads = split.keys() | frames.keys()
-        for i in itertools.compress(range(n), map(heads.__contains__, folded)):
-            f = folded[i]
-            tails = split.get(f)
-            if tails is not None:
-                s = sent[i]
-                if _in_clause(doc, i, _SPLIT_REACH, lambda j: any(_closes(doc, j, t, s) for t in tails)) is not None:
-                    out.append((i, i + 1))
-            nouns = frames.get(f)
-            if nouns is not None:
-                # "Nach einer norwegischen Studie", "In a new Gallup poll": the whole phrase
-                j = _in_clause(doc, i, _FRAME_REACH, lambda j: (folded[j],) in nouns)
-                if j is not None:
+    if split:
+        for i in itertools.compress(range(n), map(split.__contains__, folded)):
+            tails = split[folded[i]]
+            s = sent[i]
+            if _in_clause(doc, i, _SPLIT_REACH, lambda j: any(_closes(doc, j, t, s) for t in tails)) is not None:
+                out.append((i, i + 1))
+    nouns = doc.hits_of(FAMILY, "frame_noun")
+    if nouns:
+        # "Nach einer norwegischen Studie", "In a new Gallup poll": the whole phrase. Found
+        # from its noun (rarer than the preposition), looking back for the preposition.
+        frames = _frame_nouns(lang)
+        for h in nouns:
+            j = h.first
+            heads = frames.get(folded[j], ())
+            for i in range(j - 1, max(-1, j - _FRAME_REACH - 2), -1):
+                if sent[i] != sent[j] or any(c in ",:;" for c in _gap(doc, i + 1)) or folded[i] in frames:
+                    break
+                if folded[i] in heads:
                     out.append((i, j + 1))
+                    break
     return out
 
 
@@ -249,7 +296,14 @@ def extract(doc: Document) -> Extraction:
     n_verbs = 0
     cues = [(h.first, h.last) for h in verbs]
     covered = {i for a, b in cues for i in range(a, b)}
-    cues += [(a, b) for a, b in _gated_cues(doc, stop, pronouns) if a not in covered]
+    # the parsed text (a truncated document ends at its last token)
+    limit = len(doc.text) if not doc.truncated else doc.ends[-1]
+    text = doc.text
+    patterns = {**load_patterns(FAMILY, "xx"), **load_patterns(FAMILY, lang)}
+    quote_re = patterns.get("quote")
+    quote_matches = list(quote_re.finditer(text, 0, limit)) if quote_re is not None else []
+    quoted = [m.span() for m in quote_matches]
+    cues += [(a, b) for a, b in _gated_cues(doc, stop, pronouns, quoted) if a not in covered]
     cues.sort()
     for first, last in cues:
         n_verbs += 1
@@ -269,12 +323,6 @@ def extract(doc: Document) -> Extraction:
                 anonymous += 1
     # punctuation cues: a colon that opens a quote, a dash that signs one off with a name, a
     # transcript's speaker tag ("PENCE: Well, ..."); (pattern, group of the cue, group of the speaker)
-    patterns = {**load_patterns(FAMILY, "xx"), **load_patterns(FAMILY, lang)}
-    # the parsed text (a truncated document ends at its last token)
-    limit = len(doc.text) if not doc.truncated else doc.ends[-1]
-    text = doc.text
-    quote_re = patterns.get("quote")
-    quote_matches = list(quote_re.finditer(text, 0, limit)) if quote_re is not None else []
     dash_re = patterns.get("speech_dash")
 
     def dash_matches():
@@ -291,13 +339,26 @@ def extract(doc: Document) -> Extraction:
                 if m.start() == mark:
                     yield m
 
+    def head_matches(head_re):
+        # the title's head: the text's first line only (in the body, "Kasich: Now or never."
+        # heads a section more often than it quotes)
+        m = head_re.regex.match(text, 0, limit)
+        if m is not None:
+            yield m.start(1), m.start(2), m.end(2)
+
+    not_heads = word_set(FAMILY, lang, "context_not_speaker")
     cue_starts = [a for a, _ in cues]
-    for name, group, speaker in (("speech_colon", 0, 0), ("speech_dash", 1, 0), ("speech_tag", 2, 1)):
+    for name, group, speaker in (("speech_colon", 0, 0), ("speech_dash", 1, 0), ("speech_tag", 2, 1), ("speech_head", 2, 1)):
         punct_re = patterns.get(name)
         if punct_re is None:
             continue
-        for m in dash_matches() if name == "speech_dash" else punct_re.finditer(text, 0, limit):
-            s, e = m.span(group)
+        if name == "speech_head":
+            found = head_matches(punct_re)
+        elif name == "speech_dash":
+            found = ((m.start(), *m.span(group)) for m in dash_matches())
+        else:
+            found = ((m.start(speaker), *m.span(group)) for m in punct_re.finditer(text, 0, limit))
+        for spk_at, s, e in found:
             i = doc.token_at(s)  # the token after the mark
             if i >= n_words or i == 0:
                 continue
@@ -309,9 +370,23 @@ def extract(doc: Document) -> Extraction:
             who = None
             if speaker:
                 # a speaker tag is a name: every word uncommon ("PENCE", not "UPDATE")
-                a, b = doc.token_at(m.start(speaker)), i
-                if not all(proper(j) for j in range(a, b)):
+                a, b = doc.token_at(spk_at), i
+                if name == "speech_head":
+                    # a name, or a word the text uses as a surname ("Trump: ...", "Donald Trump")
+                    if not all(proper(j) or folded[j] in surnames for j in range(a, b)):
+                        continue
+                elif not all(proper(j) for j in range(a, b)):
                     continue
+                if name == "speech_head":
+                    # not a label ("Correction:", "BREAKING:"): no listed word, no shouted word
+                    if any(folded[j] in not_heads or (len(folded[j]) > 3 and tokens[j].isupper()) for j in range(a, b)):
+                        continue
+                    # a headline's speaker and claim ("Sanders: Clinton needs to ..."): the claim
+                    # has words, not a number ("Clinton: 547."), and goes on for some words
+                    end = text.find("\n", e, limit)
+                    k = doc.token_at(end if end >= 0 else limit)
+                    if k - i < _HEAD_CLAIM_TOKENS or doc.tokens[i][:1].isdigit():
+                        continue
                 who = (a, b)
             n_verbs += 1
             evidence.append(char_evidence(doc, FAMILY, "reporting_verb", s, e))
