@@ -224,3 +224,11 @@ def test_fit_family_head_is_calibrated_and_sign_constrained():
     assert np.all((p > 0) & (p < 1))
     assert abs(p.mean() - y.mean()) < 0.05
     assert abs(p_oof.mean() - y.mean()) < 0.05
+
+
+def test_europarl_sentences_are_detokenised_like_ordinary_text():
+    from credibly.heads import _detokenize
+
+    assert _detokenize("we do n't know , he said - and the city ’ s plan ( the new one ) works .") == (
+        "We don't know, he said \u2013 and the city's plan (the new one) works.")
+    assert _detokenize("the farmers ' union is here ; is it ?") == "The farmers' union is here; is it?"

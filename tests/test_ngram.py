@@ -190,3 +190,37 @@ def test_hash_of_a_document_longer_than_the_kept_power_table():
     h = NG.token_hashes(tokens)
     assert h[0] == h[299] == _poly_hash("x" * 1000) and h[-1] == _poly_hash("bridge")
     assert len(NG._powers["p"]) <= NG._KEEP_POWERS
+
+
+# ---------------------------------------------------------------- character n-grams (translation)
+
+
+def test_char_vector_is_deterministic_normalised_and_ignores_layout():
+    a = NG.char_vector("The ferry left at noon.\nIt came back late.")
+    b = NG.char_vector("The ferry left at noon.\n\n  It came back late.")  # whitespace runs count as one space
+    assert np.array_equal(a[0], b[0]) and np.allclose(a[1], b[1])
+    assert np.all(np.diff(a[0]) > 0) and a[0].max() < (1 << NG.CHAR_BITS)
+    assert math.isclose(float(a[1] @ a[1]), 1.0)
+    c = NG.char_vector("The ferry left at noon. It came back late\u2019s.")  # typography counts
+    assert not np.array_equal(a[0], c[0])
+    assert len(NG.char_vector("")[0]) == 0
+    # orders 1-3 of the text: "abc" has 3 + 2 + 1 distinct n-grams (barring a bucket collision)
+    assert len(NG.char_vector("abc")[0]) == 6
+
+
+def test_char_part_scores_and_round_trips():
+    doc = parse("The ferry left at noon. It came back late, as it always does.", "en")
+    wb, wv = NG.document_vector(doc)
+    cb, cv = NG.document_char_vector(doc)
+    m = NG.NgramModel(wb[:3].copy(), np.array([0.5, -0.25, 1.0]), 0.1, char_buckets=cb[:4].copy(),
+                      char_weights=np.array([1.0, -2.0, 0.5, 0.25]))
+    want = 0.1 + float(np.array([0.5, -0.25, 1.0]) @ wv[:3]) + float(np.array([1.0, -2.0, 0.5, 0.25]) @ cv[:4])
+    assert math.isclose(m.score(doc), want, rel_tol=1e-9)
+    back = NG.NgramModel.from_payload(json.loads(json.dumps(m.to_payload())))
+    assert back.has_chars and math.isclose(back.score(doc), want, rel_tol=1e-3)
+    bad = m.to_payload()
+    bad["chars"]["scheme"] = "char9_v0"
+    with pytest.raises(ValueError):
+        NG.NgramModel.from_payload(bad)
+    plain = NG.NgramModel.from_payload(NG.NgramModel(wb[:3].copy(), np.ones(3), 0.0).to_payload())
+    assert not plain.has_chars and "chars" not in plain.to_payload()

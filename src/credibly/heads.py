@@ -21,7 +21,7 @@ The value is monotone: non-decreasing in the rule strength and in the head's sco
 head's weights on its own family's evidence are sign-constrained (:func:`sign_of`: the family's
 evidence counts may only raise it; a *low* ``sentence_length_cv`` -- uniform sentences -- may
 only raise ``ai_generated``), so more evidence never lowers a family value. Families without a
-head (hedging, attribution, boilerplate, and ``translation``: see below) keep their rule strength.
+head (hedging, attribution, boilerplate) keep their rule strength.
 
 Heads are per language (``"en"``, ``"de"``; ``"*"`` for every other language). A missing heads
 file is not an error: the families fall back to the rule strengths (logged once at debug level).
@@ -38,11 +38,17 @@ Training (needs the ``train`` extra; about a minute on one core)::
 trains on the *train* side of the same splits as ``benchmarks/signals.py`` (the split functions
 live here and the benchmark imports them): ``ai_generated`` on XSum GPT-3.5 plus the Schaaff et
 al. 2023 Wikipedia of the head's language; ``translation`` on WMT21 newstest windows (``en`` from
-de-en and zh-en, ``de`` from en-de). The test sides are never read by the training. A head is
-written only when its out-of-fold family value beats the constant 1:1 prior by ``--min-gain``
-nats of log loss (:data:`MIN_GAIN`); the translation heads do not (WMT21 machine and human
-translations are barely separable by these features outside zh-en), so ``translation`` is the
-rule strength until a head passes.
+de-en and zh-en, ``de`` from en-de) plus original human news of the language as negatives, and
+(``en``) the Sizov et al. 2024 Europarl de->en translationese corpus (:func:`europarl_docs`; off
+with ``--no-europarl``). The test sides are never read by the training. A head is written only
+when its out-of-fold family value beats the constant 1:1 prior by ``--min-gain`` nats of log
+loss (:data:`MIN_GAIN`).
+
+Label policy of ``translation``: the family means *machine* translation. Machine output is 1;
+human translations are 0 (WMT's human references, Europarl's human translations from German),
+and so is original, untranslated text (human news, Europarl's original English). The
+translation heads' n-gram input also reads character 1-3-grams of the raw text
+(:data:`NGRAM_CHAR_FAMILIES`, :func:`credibly.ngram.char_vector`).
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 import sys
 import time
 import warnings
@@ -68,6 +75,7 @@ import numpy as np
 
 from .errors import ModelFormatError
 from .model import LinearHead, open_envelope, read_envelope, require_features, save_envelope
+from .ngram import CHAR_SCHEME as NGRAM_CHAR_SCHEME
 from .ngram import SCHEME as NGRAM_SCHEME
 from .ngram import NgramModel, input_name
 from .resources import data_path, feature_fingerprint
@@ -359,6 +367,85 @@ def wmt_side(doc: dict[str, Any]) -> str:
     return "test" if (doc["window"] // 4) % 3 == 2 else "train"
 
 
+#: Sizov et al. 2024 Europarl translationese (``signals/translation/europarl_translationese_sizov2024``):
+#: English sentences translated from German by these machine translators (label 1 of their files)
+EUROPARL_MT = ("deepl", "google_translate", "m2m100", "madlad", "nllb", "tower", "llamax_31_8b_alpaca",
+               "aya101", "gemma", "llama_31_it_8b")
+#: windows per MT system (positives), of human translations and of original English (negatives)
+EUROPARL_WINDOWS_PER_SYSTEM = 40
+EUROPARL_HUMAN_WINDOWS = 200
+EUROPARL_ORIGINAL_WINDOWS = 200
+_DETOK = ((re.compile(r" ([,.;:?!%)\]}])"), r"\1"), (re.compile(r"([(\[{]) "), r"\1"),
+          (re.compile(r"n 't\b"), "n't"), (re.compile(r" ' (s|m|re|ve|ll|d)\b"), r"'\1"), (re.compile(r" ('s|'m|'re|'ve|'ll|'d|n't)\b"), r"\1"),
+          (re.compile(r" ' "), "' "), (re.compile(r" [-\u2013] "), " \u2013 "))
+#: typography that differs between the corpus's files (curly vs straight quotes, dash vs hyphen)
+_TYPO = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _detokenize(sentence: str) -> str:
+    """Undo the corpus's tokenisation (spaces before punctuation, split contractions) and its
+    lowercased sentence starts, and unify its quotes and dashes, which differ between the
+    translators' files: both classes then look like ordinary English text (as WMT's segments
+    do) and differ in wording, not in the corpus's typography."""
+    s = " ".join(sentence.translate(_TYPO).split())
+    for pat, rep in _DETOK:
+        s = pat.sub(rep, s)
+    return s[:1].upper() + s[1:]
+
+
+def europarl_docs(shared: Path, per_system: int = EUROPARL_WINDOWS_PER_SYSTEM,
+                  human_windows: int = EUROPARL_HUMAN_WINDOWS,
+                  original_windows: int = EUROPARL_ORIGINAL_WINDOWS) -> list[dict[str, Any]]:
+    """Windows of 15 Europarl sentences (one per line, like the WMT windows) from Sizov et al.
+    2024: ``per_system`` windows of each machine translator's English output from German
+    (label 1), and as negatives (label 0) ``human_windows`` windows of the *human* translations
+    from German (the label policy of the translation family: it means machine translation, and
+    human translations are negatives, as WMT's human references are) and ``original_windows``
+    windows of original English (label 0 of every file, deduplicated).
+
+    No window mixes groups: each holds sentences of one system (or of the human translations,
+    or of original English), taken in a fixed pseudo-random order (crc32 of the sentence) with
+    duplicates dropped, detokenised and capitalised (:func:`_detokenize`). ``group`` is the
+    window. Empty when the corpus is absent. The corpus has no test side of credibly's: all
+    of it is training material (it is not a benchmark set).
+    """
+    base = shared / "signals" / "translation" / "europarl_translationese_sizov2024"
+    if not (base / "human_test.jsonl.gz").is_file():
+        log.info("no %s: the translation/en head trains without Europarl", base)
+        return []
+
+    def read(name: str) -> list[dict[str, Any]]:
+        with gzip.open(base / f"{name}_test.jsonl.gz", "rt", encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+
+    def ordered(sentences: Iterable[str]) -> list[str]:
+        uniq = {_detokenize(s) for s in sentences if s and s.strip()}
+        return sorted(uniq, key=lambda s: (zlib.crc32(s.encode("utf-8")), s))
+
+    seen: set[str] = set()  # a sentence goes into one window at most (a few occur in several files)
+    docs: list[dict[str, Any]] = []
+
+    def windows(source: str, label: int, sentences: list[str], n: int) -> None:
+        pool = [s for s in sentences if s not in seen]
+        for k in range(min(n, len(pool) // WMT_WINDOW)):
+            seg = pool[k * WMT_WINDOW : (k + 1) * WMT_WINDOW]
+            seen.update(seg)
+            docs.append({"text": "\n".join(seg), "label": label, "system": source, "lang": "en",
+                         "group": f"europarl:{source}:{k}"})
+
+    originals: list[str] = []
+    for name in ("human",) + EUROPARL_MT:
+        rows = read(name)
+        originals += [r["sentence"] for r in rows if r.get("label") == 0]
+        if name == "human":
+            windows("human_translation", 0, ordered(r["sentence"] for r in rows if r.get("label") == 1),
+                    human_windows)
+        else:
+            windows(name, 1, ordered(r["sentence"] for r in rows if r.get("label") == 1), per_system)
+    windows("original_english", 0, ordered(originals), original_windows)
+    return docs
+
+
 # ============================================================================ fitting
 
 #: left out of every head: document length is a corpus shortcut (human and machine sides
@@ -571,7 +658,7 @@ def head_inputs(language_independent: bool = False) -> list[str]:
     return names
 
 
-def training_sets(shared: Path) -> dict[tuple[str, str], list[tuple[str, list[dict[str, Any]]]]]:
+def training_sets(shared: Path, use_europarl: bool = True) -> dict[tuple[str, str], list[tuple[str, list[dict[str, Any]]]]]:
     """``{(family, language): [(corpus, train-side docs)]}``; the test sides are dropped here.
 
     ai_generated: XSum GPT-3.5 plus the Schaaff Wikipedia of the head's language (the ``"*"``
@@ -588,13 +675,16 @@ def training_sets(shared: Path) -> dict[tuple[str, str], list[tuple[str, list[di
     # a translation, so without them a head learns "MT or human translation" against nothing
     # that was written in the language (texts after the false-positive check's in the fixed order)
     news = human_news(shared, NEWS_TRAIN_DOCS, skip=NEWS_FP_DOCS)
+    # Europarl de->en by ten machine translators vs human translations and original English
+    europarl = europarl_docs(shared) if use_europarl else []
     xsum = ("xsum_gpt-3.5-turbo", xs)
     return {
         ("ai_generated", "en"): [xsum, ("schaaff_wiki_en", wiki_en)],
         ("ai_generated", "de"): [xsum, ("schaaff_wiki_de", wiki_de)],
         ("ai_generated", "*"): [xsum, ("schaaff_wiki_en", wiki_en), ("schaaff_wiki_de", wiki_de)],
         ("translation", "en"): [(f"wmt21_{p}", [d for d in wmt if d["pair"] == p]) for p in ("de-en", "zh-en")]
-        + [("human_news_en", news.get("en", []))] * bool(news.get("en")),
+        + [("human_news_en", news.get("en", []))] * bool(news.get("en"))
+        + [("europarl_de-en", europarl)] * bool(europarl),
         ("translation", "de"): [("wmt21_en-de", [d for d in wmt if d["pair"] == "en-de"])]
         + [("human_news_de", news.get("de", []))] * bool(news.get("de")),
     }
@@ -681,6 +771,26 @@ def _ece(y: np.ndarray, p: np.ndarray, w: np.ndarray, bins: int = 10) -> float:
 NGRAM_C_GRID = (10.0, 30.0)
 NGRAM_MAX_BUCKETS = 12_000
 NGRAM_LANGUAGES = ("en", "de")
+#: families whose n-gram model also reads character 1-3-grams of the raw text
+#: (:func:`credibly.ngram.char_vector`: typography and spelling, which MT output and its human
+#: reference differ in more than in words)
+NGRAM_CHAR_FAMILIES = ("translation",)
+
+
+def _vectors(d: dict[str, Any], chars: bool) -> None:
+    """Cache the word (and character) n-gram vectors of a training document on it."""
+    from . import ngram as NG
+    from .document import parse
+
+    if "ngram_vec" not in d:
+        d["ngram_vec"] = NG.ngram_vector(parse(d["text"], d["lang"]).folded)
+    if chars and "char_vec" not in d:
+        d["char_vec"] = NG.char_vector(d["text"])
+
+
+def _ngram_score(model: NgramModel, d: dict[str, Any]) -> float | None:
+    _vectors(d, model.has_chars)
+    return model.score_vector(*d["ngram_vec"], chars=d.get("char_vec") if model.has_chars else None)
 
 
 def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_splits: int = 5,
@@ -694,15 +804,12 @@ def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_
     from sklearn.model_selection import GroupKFold
 
     from . import ngram as NG
-    from .document import parse
 
     docs = [(c, d) for c, ds in corpora for d in ds if not d["skip"]]
-    vecs = []
+    chars = family in NGRAM_CHAR_FAMILIES
     for _, d in docs:
-        if "ngram_vec" not in d:
-            d["ngram_vec"] = NG.ngram_vector(parse(d["text"], d["lang"]).folded)
-        vecs.append(d["ngram_vec"])
-    X = NG.design_matrix(vecs)
+        _vectors(d, chars)
+    X = NG.design_matrix([d["ngram_vec"] for _, d in docs], chars=[d["char_vec"] for _, d in docs] if chars else None)
     y = np.array([d["label"] for _, d in docs], dtype=int)
     corpus = np.array([c for c, _ in docs])
     groups = np.array([f"{c}|{d['group']}" for c, d in docs])
@@ -714,7 +821,7 @@ def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_
         oof = np.zeros(len(y))
         for tr, te in folds:
             m = NG.fit(X[tr], y[tr], w[tr], C, max_buckets)
-            oof[te] = [m.score_vector(*vecs[i]) or 0.0 for i in te]
+            oof[te] = [_ngram_score(m, docs[i][1]) or 0.0 for i in te]
         per = {c: _auc(y[corpus == c], oof[corpus == c]) for c in dict.fromkeys(corpus.tolist())}
         mean_auc = float(np.mean([v for v in per.values() if v is not None]))
         trials.append({"C": C, "oof_auc": per})
@@ -723,7 +830,8 @@ def train_ngram(family: str, corpora: list[tuple[str, list[dict[str, Any]]]], n_
     _, C, oof, per = best  # type: ignore[misc]
     model = NG.fit(X, y, w, C, max_buckets)
     model = NgramModel.from_payload(model.to_payload())  # exactly what the file will hold
-    info = {"C": C, "C_trials": trials, "n_buckets": int(len(model.buckets)), "oof_auc_ngram": per}
+    info = {"C": C, "C_trials": trials, "n_buckets": int(len(model.buckets)), "oof_auc_ngram": per,
+            "n_char_buckets": int(len(model.char_buckets)) if model.has_chars else 0}  # type: ignore[arg-type]
     model.info = {"C": C, "n_train": int(len(y)), "corpora": sorted(set(corpus.tolist()))}
     return oof, model, info
 
@@ -766,8 +874,6 @@ def news_false_positives(family: str, head: LinearHead, model: NgramModel | None
                          docs: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Mean family value and share > 0.5 of ``head`` (with its n-gram model) on human news,
     beside the rule strengths alone."""
-    from . import ngram as NG
-    from .document import parse
 
     docs = [d for d in docs if not d.get("skip")]
     if not docs:
@@ -776,9 +882,7 @@ def news_false_positives(family: str, head: LinearHead, model: NgramModel | None
     for d in docs:
         feats = dict(d["features"])
         if model is not None:
-            if "ngram_vec" not in d:
-                d["ngram_vec"] = NG.ngram_vector(parse(d["text"], d["lang"]).folded)
-            sc = model.score_vector(*d["ngram_vec"])
+            sc = _ngram_score(model, d)
             feats[input_name(family)] = math.nan if sc is None else sc
         rows.append(head.vector(feats))
     p = head.predict_proba(np.array(rows))
@@ -796,12 +900,12 @@ MIN_GAIN = 0.02
 
 
 def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: float = MIN_GAIN,
-          use_ngrams: bool = True) -> FamilyHeads:
+          use_ngrams: bool = True, use_europarl: bool = True) -> FamilyHeads:
     """Train every head of :func:`training_sets`; heads that do not pass the ``min_gain`` gate
     are reported in the metadata (``not_shipped``) but left out of the file."""
     from .pipeline import feature_names
 
-    sets = training_sets(shared)
+    sets = training_sets(shared, use_europarl=use_europarl)
     all_docs = {id(d): d for corpora in sets.values() for _, ds in corpora for d in ds}
     t0 = time.time()
     featurize(list(all_docs.values()), jobs=jobs, cache=cache)
@@ -873,8 +977,14 @@ def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: floa
             "ai_generated/*": "the en and de training data, language-independent features only",
             "translation/en": "train side of WMT21 newstest de-en and zh-en 15-segment windows (blocks of 4 "
             "windows, 1/3 test), every human reference (0) and system output (1)",
+            "translation/en+europarl": "Sizov et al. 2024 Europarl de->en (all of it is training material): "
+            f"{EUROPARL_WINDOWS_PER_SYSTEM} windows of 15 sentences per machine translator ({len(EUROPARL_MT)} "
+            f"systems) as 1; {EUROPARL_HUMAN_WINDOWS} windows of human translations and "
+            f"{EUROPARL_ORIGINAL_WINDOWS} of original English as 0; detokenised, quotes and dashes unified",
             "translation/de": "train side of WMT21 newstest en-de windows",
         },
+        "translation_label_policy": "the translation family means MACHINE translation: human translations "
+        "are negatives (0), like WMT's human references; original (untranslated) text is a negative too",
         "never_trained_on": "any test side; XSum davinci and the open-model generators; Schaaff English news; "
         "Schaaff fr/es Wikipedia",
         "heads": report,
@@ -882,7 +992,9 @@ def train(shared: Path, jobs: int = 1, cache: Path | None = None, min_gain: floa
     if use_ngrams:
         metadata["ngram_inputs"] = ("en and de heads: ngram_v1.<family> = the logit of a hashed word "
                                     f"unigram+bigram logistic regression (credibly.ngram, scheme "
-                                    f"{NGRAM_SCHEME}) fitted on the head's training documents; the head "
+                                    f"{NGRAM_SCHEME}; for {', '.join(NGRAM_CHAR_FAMILIES)} also character "
+                                    f"1-3-grams of the raw text, scheme {NGRAM_CHAR_SCHEME}) fitted on the "
+                                    "head's training documents; the head "
                                     "reads its grouped out-of-fold logits (stacking) and its weight on it is "
                                     "non-negative")
     # the translation benchmark pools the pairs over the en and de heads: the pooled
@@ -907,12 +1019,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="ship a head only if its out-of-fold log loss beats the 1:1 prior by this many nats "
                     "(default: %(default)s; 0 ships every head that beats the prior, a negative value ships all)")
     ap.add_argument("--no-ngrams", action="store_true", help="heads on the extractor features only (no n-gram input)")
+    ap.add_argument("--no-europarl", action="store_true",
+                    help="train the translation/en head without the Europarl translationese corpus")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="credibly.heads: %(message)s")
     heads = train(args.shared, jobs=args.jobs, cache=args.cache, min_gain=args.min_gain,
-                  use_ngrams=not args.no_ngrams)
+                  use_ngrams=not args.no_ngrams, use_europarl=not args.no_europarl)
     path = heads.save(args.out)
     print(f"wrote {path}", file=sys.stderr)
     for fam, per_lang in heads.metadata["heads"].items():

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SCHEME", "NgramModel", "token_hashes", "ngram_buckets", "ngram_vector", "document_vector", "input_name"]
+__all__ = ["SCHEME", "CHAR_SCHEME", "NgramModel", "char_vector", "token_hashes", "ngram_buckets", "ngram_vector", "document_vector", "input_name"]
 
 SCHEME = "word12_poly64_v2"
 DEFAULT_BITS = 18
@@ -141,6 +141,63 @@ def ngram_vector(tokens: Sequence[str], bits: int = DEFAULT_BITS,
     return u, v / math.sqrt(float(v @ v))
 
 
+#: character n-grams (scheme ``char123_v1``): orders 1-3 of the raw text, 2**CHAR_BITS buckets
+CHAR_SCHEME = "char123_v1"
+CHAR_BITS = 16
+#: only the first CHAR_MAX_CHARS characters are read (about 400 English words): the cost
+#: per document stays bounded, and style shows within a few hundred words
+CHAR_MAX_CHARS = 2400
+_LOG_COUNT = 1.0 + np.log(np.maximum(np.arange(CHAR_MAX_CHARS + 1, dtype=np.float64), 1.0))  # 1 + log(c)
+_CHAR_KEY_BITS = np.uint64(21)  # a code point fits in 21 bits: (c1 << 21) | c2 is exact
+
+
+def char_buckets(text: str) -> np.ndarray:
+    """The bucket of every character 1-, 2- and 3-gram of ``text`` (unsorted, with repeats),
+    uint16. Every whitespace or control character counts as one space and runs of them as
+    one (layout is not style); case and punctuation are kept (typography is evidence)."""
+    codes = np.frombuffer(text[:CHAR_MAX_CHARS].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.uint16)
+    ws = codes <= 32
+    codes = np.maximum(codes, np.uint32(32))
+    keep = np.ones(len(codes), dtype=bool)
+    np.logical_not(ws[1:] & ws[:-1], out=keep[1:])
+    c = codes[keep].astype(np.uint64)
+    # exact keys of the n-grams; code points are >= 32, so the three orders never share a key
+    k2 = (c[:-1] << _CHAR_KEY_BITS) | c[1:]
+    k3 = (k2[:-1] << _CHAR_KEY_BITS) | c[2:]
+    with np.errstate(over="ignore"):
+        return ((np.concatenate((c, k2, k3)) * _M1) >> np.uint64(64 - CHAR_BITS)).astype(np.uint16)
+
+
+def char_vector(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(buckets, values)`` of :func:`char_buckets`: sorted distinct buckets (int64) and their
+    ``1 + log(count)``, L2-normalised (16-bit buckets: numpy sorts them by radix)."""
+    b = char_buckets(text)
+    if len(b) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    b.sort(kind="stable")
+    first = np.empty(len(b), dtype=bool)
+    first[0] = True
+    np.not_equal(b[1:], b[:-1], out=first[1:])
+    idx = np.flatnonzero(first)
+    counts = np.diff(idx, append=len(b))
+    v = _LOG_COUNT[np.minimum(counts, len(_LOG_COUNT) - 1)]
+    return b[idx].astype(np.int64), v / math.sqrt(float(v @ v))
+
+
+def document_char_vector(doc: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`char_vector` of ``doc.text``, computed once per document."""
+    cache = getattr(doc, "_derived", None)
+    key = f"ngram:{CHAR_SCHEME}"
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    out = char_vector(doc.text)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
 def document_vector(doc: Any, bits: int = DEFAULT_BITS) -> tuple[np.ndarray, np.ndarray]:
     """:func:`ngram_vector` of ``doc.folded``, computed once per document and bit width."""
     key = f"ngram:{SCHEME}:{bits}"
@@ -164,7 +221,12 @@ class NgramModel:
     bits: int = DEFAULT_BITS
     scheme: str = SCHEME
     info: dict[str, Any] = field(default_factory=dict)
+    #: optional character part (scheme CHAR_SCHEME): sorted buckets < 2**CHAR_BITS and weights;
+    #: the score then adds ``dot(char weights, char_vector(doc.text))``
+    char_buckets: np.ndarray | None = None
+    char_weights: np.ndarray | None = None
     _dense: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _char_dense: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def dense(self) -> np.ndarray:
         """The weights as a dense float64 array of ``2**bits`` (built once)."""
@@ -174,38 +236,47 @@ class NgramModel:
             self._dense = d
         return self._dense
 
-    def score_vector(self, buckets: np.ndarray, values: np.ndarray) -> float | None:
-        """The logit of a document vector, ``None`` for an empty one."""
+    @property
+    def has_chars(self) -> bool:
+        return self.char_buckets is not None and len(self.char_buckets) > 0
+
+    def char_dense(self) -> np.ndarray:
+        if self._char_dense is None:
+            d = np.zeros(1 << CHAR_BITS, dtype=np.float64)
+            if self.has_chars:
+                d[self.char_buckets] = self.char_weights
+            self._char_dense = d
+        return self._char_dense
+
+    def score_vector(self, buckets: np.ndarray, values: np.ndarray,
+                     chars: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
+        """The logit of a document vector (and its character vector, when the model has a
+        character part), ``None`` for an empty one."""
         if len(buckets) == 0:
             return None
-        return float(self.intercept + self.dense()[buckets] @ values)
+        s = self.intercept + self.dense()[buckets] @ values
+        if chars is not None and self.has_chars and len(chars[0]):
+            s += self.char_dense()[chars[0]] @ chars[1]
+        return float(s)
 
-    def score_tokens(self, tokens: Sequence[str]) -> float | None:
-        return self.score_vector(*ngram_vector(tokens, self.bits))
+    def score_tokens(self, tokens: Sequence[str], text: str | None = None) -> float | None:
+        chars = char_vector(text) if (text is not None and self.has_chars) else None
+        return self.score_vector(*ngram_vector(tokens, self.bits), chars=chars)
 
     def score(self, doc: Any) -> float | None:
-        """The logit of a parsed :class:`~credibly.document.Document` (its vector is cached)."""
-        return self.score_vector(*document_vector(doc, self.bits))
+        """The logit of a parsed :class:`~credibly.document.Document` (its vectors are cached)."""
+        chars = document_char_vector(doc) if self.has_chars else None
+        return self.score_vector(*document_vector(doc, self.bits), chars=chars)
 
     # -- persistence ------------------------------------------------------------------
     def to_payload(self) -> dict[str, Any]:
-        order = np.argsort(self.buckets)
-        b, w = self.buckets[order], self.weights[order]
-        top = float(np.max(np.abs(w))) if len(w) else 1.0
-        scale = float(f"{(top / _QMAX if top > 0 else 1.0):.6g}")
-        q = np.clip(np.rint(w / scale), -_QMAX, _QMAX).astype(np.int64)
-        keep = q != 0
-        b, q = b[keep], q[keep]
-        deltas = np.diff(np.concatenate([[0], b])) if len(b) else b
-        return {
-            "scheme": self.scheme,
-            "bits": int(self.bits),
-            "intercept": float(f"{self.intercept:.8g}"),
-            "weight_scale": scale,
-            "bucket_deltas": [int(v) for v in deltas],
-            "weights_q": [int(v) for v in q],
-            "info": self.info,
-        }
+        out = {"scheme": self.scheme, "bits": int(self.bits), "intercept": float(f"{self.intercept:.8g}"),
+               **_quantised(self.buckets, self.weights)}
+        if self.has_chars:
+            out["chars"] = {"scheme": CHAR_SCHEME, "bits": CHAR_BITS, "max_chars": CHAR_MAX_CHARS,
+                            **_quantised(self.char_buckets, self.char_weights)}  # type: ignore[arg-type]
+        out["info"] = self.info
+        return out
 
     @classmethod
     def from_payload(cls, payload: Any) -> "NgramModel":
@@ -239,15 +310,67 @@ class NgramModel:
         info = payload.get("info", {})
         if not isinstance(info, dict):
             raise TypeError("info must be an object")
-        return cls(buckets, np.asarray(q, dtype=np.float64) * float(numbers[1]), float(numbers[0]), bits, SCHEME, info)
+        cb = cw = None
+        chars = payload.get("chars")
+        if chars is not None:
+            if not isinstance(chars, dict):
+                raise TypeError("chars must be an object")
+            if (chars.get("scheme"), chars.get("bits"), chars.get("max_chars")) != (CHAR_SCHEME, CHAR_BITS,
+                                                                                     CHAR_MAX_CHARS):
+                raise ValueError(f"character n-gram scheme {chars.get('scheme')!r} (bits {chars.get('bits')}, "
+                                 f"max_chars {chars.get('max_chars')}) is not supported (this credibly reads "
+                                 f"{CHAR_SCHEME!r}, {CHAR_BITS}, {CHAR_MAX_CHARS})")
+            cb, cw = _dequantised(chars, CHAR_BITS)
+        return cls(buckets, np.asarray(q, dtype=np.float64) * float(numbers[1]), float(numbers[0]), bits, SCHEME,
+                   info, cb, cw)
+
+
+def _quantised(buckets: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
+    """Delta-encoded sorted buckets and integer weights (times ``weight_scale``)."""
+    order = np.argsort(buckets)
+    b, w = buckets[order], weights[order]
+    top = float(np.max(np.abs(w))) if len(w) else 1.0
+    scale = float(f"{(top / _QMAX if top > 0 else 1.0):.6g}")
+    q = np.clip(np.rint(w / scale), -_QMAX, _QMAX).astype(np.int64)
+    keep = q != 0
+    b, q = b[keep], q[keep]
+    deltas = np.diff(np.concatenate([[0], b])) if len(b) else b
+    return {"weight_scale": scale, "bucket_deltas": [int(v) for v in deltas], "weights_q": [int(v) for v in q]}
+
+
+def _dequantised(payload: dict[str, Any], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Check and decode :func:`_quantised` (the character part's)."""
+    deltas, q, scale = payload["bucket_deltas"], payload["weights_q"], payload["weight_scale"]
+    for name, vals in (("bucket_deltas", deltas), ("weights_q", q)):
+        if not isinstance(vals, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+            raise TypeError(f"chars.{name} must be a list of integers")
+    if len(deltas) != len(q):
+        raise ValueError("chars: bucket_deltas and weights_q must have the same length")
+    if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and math.isfinite(scale) and scale > 0):
+        raise ValueError("chars.weight_scale must be a positive finite number")
+    d = np.asarray(deltas, dtype=np.int64)
+    if len(d) and (d[0] < 0 or np.any(d[1:] <= 0)):
+        raise ValueError("chars.bucket_deltas must encode strictly increasing buckets")
+    buckets = np.cumsum(d)
+    if len(buckets) and buckets[-1] >= (1 << bits):
+        raise ValueError("chars: a bucket is outside 2**bits")
+    if any(abs(v) > _QMAX for v in q):
+        raise ValueError(f"chars.weights_q must be within +-{_QMAX}")
+    return buckets, np.asarray(q, dtype=np.float64) * float(scale)
 
 
 # ============================================================================ training
 
 
-def design_matrix(vectors: Sequence[tuple[np.ndarray, np.ndarray]], bits: int = DEFAULT_BITS):
-    """A scipy CSR matrix (documents x 2**bits) of document vectors."""
+def design_matrix(vectors: Sequence[tuple[np.ndarray, np.ndarray]], bits: int = DEFAULT_BITS,
+                  chars: Sequence[tuple[np.ndarray, np.ndarray]] | None = None):
+    """A scipy CSR matrix (documents x 2**bits) of document vectors; with ``chars`` (their
+    character vectors) the character buckets follow as columns ``2**bits + bucket``."""
     import scipy.sparse as sp
+
+    if chars is not None:
+        shifted = [(u + (1 << bits), v) for u, v in chars]
+        return sp.hstack([design_matrix(vectors, bits), design_matrix(shifted, bits + 1)[:, 1 << bits :]]).tocsr()
 
     indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(u) for u, _ in vectors])
@@ -275,4 +398,9 @@ def fit(X, y: np.ndarray, weights: np.ndarray, C: float, max_buckets: int, min_d
         cols = np.sort(cols[np.argsort(-np.abs(coef))[:max_buckets]])
         coef, b0 = _fit(cols)
     keep = coef != 0
-    return NgramModel(cols[keep].astype(np.int64), coef[keep].astype(float), b0, bits)
+    cols, coef = cols[keep].astype(np.int64), coef[keep].astype(float)
+    word = cols < (1 << bits)  # columns from 2**bits on are character buckets (design_matrix)
+    model = NgramModel(cols[word], coef[word], b0, bits)
+    if not word.all():
+        model.char_buckets, model.char_weights = cols[~word] - (1 << bits), coef[~word]
+    return model

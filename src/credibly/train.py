@@ -267,11 +267,17 @@ def featurize(texts: Sequence[str], languages: Sequence[str | None], n_jobs: int
 #: - document length is a dataset shortcut (real articles are longer in several corpora);
 #: - furniture and ad lines: the label policy says page furniture alone is not
 #:   disqualifying, and share counters are a publisher shortcut in fakenewsnet (they stay
-#:   in the boilerplate family and its evidence).
+#:   in the boilerplate family and its evidence);
+#: - the ai_generated head's weak stylometric inputs (generic phrasing, "and" density, share of
+#:   sentences without a specific): they feed that family's trained head only; as trust
+#:   evidence a reader could not act on them (they carry no evidence spans).
 EXCLUDED_INPUTS = (
     "readability_v1.log_words",
     "boilerplate_v1.furniture_line_share",
     "boilerplate_v1.ad_line_share",
+    "ai_generated_v1.generic_phrases_per_1k",
+    "ai_generated_v1.coordinators_per_1k",
+    "ai_generated_v1.plain_sentence_share",
 )
 
 
