@@ -288,25 +288,10 @@ class NgramModel:
         bits = payload["bits"]
         if not isinstance(bits, int) or isinstance(bits, bool) or not 8 <= bits <= 24:
             raise ValueError("bits must be an integer in [8, 24]")
-        deltas, q = payload["bucket_deltas"], payload["weights_q"]
-        for name, vals in (("bucket_deltas", deltas), ("weights_q", q)):
-            if not isinstance(vals, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
-                raise TypeError(f"{name} must be a list of integers")
-        if len(deltas) != len(q):
-            raise ValueError("bucket_deltas and weights_q must have the same length")
         numbers = (payload["intercept"], payload["weight_scale"])
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in numbers):
             raise ValueError("intercept and weight_scale must be finite numbers")
-        if numbers[1] <= 0:
-            raise ValueError("weight_scale must be positive")
-        d = np.asarray(deltas, dtype=np.int64)
-        if len(d) and (d[0] < 0 or np.any(d[1:] <= 0)):
-            raise ValueError("bucket_deltas must encode strictly increasing buckets")
-        buckets = np.cumsum(d)
-        if len(buckets) and buckets[-1] >= (1 << bits):
-            raise ValueError("a bucket is outside 2**bits")
-        if any(abs(v) > _QMAX for v in q):
-            raise ValueError(f"weights_q must be within +-{_QMAX}")
+        buckets, weights = _dequantised(payload, bits)
         info = payload.get("info", {})
         if not isinstance(info, dict):
             raise TypeError("info must be an object")
@@ -320,9 +305,8 @@ class NgramModel:
                 raise ValueError(f"character n-gram scheme {chars.get('scheme')!r} (bits {chars.get('bits')}, "
                                  f"max_chars {chars.get('max_chars')}) is not supported (this credibly reads "
                                  f"{CHAR_SCHEME!r}, {CHAR_BITS}, {CHAR_MAX_CHARS})")
-            cb, cw = _dequantised(chars, CHAR_BITS)
-        return cls(buckets, np.asarray(q, dtype=np.float64) * float(numbers[1]), float(numbers[0]), bits, SCHEME,
-                   info, cb, cw)
+            cb, cw = _dequantised(chars, CHAR_BITS, "chars.")
+        return cls(buckets, weights, float(numbers[0]), bits, SCHEME, info, cb, cw)
 
 
 def _quantised(buckets: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
@@ -338,24 +322,24 @@ def _quantised(buckets: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
     return {"weight_scale": scale, "bucket_deltas": [int(v) for v in deltas], "weights_q": [int(v) for v in q]}
 
 
-def _dequantised(payload: dict[str, Any], bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Check and decode :func:`_quantised` (the character part's)."""
+def _dequantised(payload: dict[str, Any], bits: int, where: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Check and decode :func:`_quantised` (``where``: the section's name in messages)."""
     deltas, q, scale = payload["bucket_deltas"], payload["weights_q"], payload["weight_scale"]
     for name, vals in (("bucket_deltas", deltas), ("weights_q", q)):
         if not isinstance(vals, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
-            raise TypeError(f"chars.{name} must be a list of integers")
+            raise TypeError(f"{where}{name} must be a list of integers")
     if len(deltas) != len(q):
-        raise ValueError("chars: bucket_deltas and weights_q must have the same length")
+        raise ValueError(f"{where}bucket_deltas and weights_q must have the same length")
     if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and math.isfinite(scale) and scale > 0):
-        raise ValueError("chars.weight_scale must be a positive finite number")
+        raise ValueError(f"{where}weight_scale must be a positive finite number")
     d = np.asarray(deltas, dtype=np.int64)
     if len(d) and (d[0] < 0 or np.any(d[1:] <= 0)):
-        raise ValueError("chars.bucket_deltas must encode strictly increasing buckets")
+        raise ValueError(f"{where}bucket_deltas must encode strictly increasing buckets")
     buckets = np.cumsum(d)
     if len(buckets) and buckets[-1] >= (1 << bits):
-        raise ValueError("chars: a bucket is outside 2**bits")
+        raise ValueError(f"{where}a bucket is outside 2**bits")
     if any(abs(v) > _QMAX for v in q):
-        raise ValueError(f"chars.weights_q must be within +-{_QMAX}")
+        raise ValueError(f"{where}weights_q must be within +-{_QMAX}")
     return buckets, np.asarray(q, dtype=np.float64) * float(scale)
 
 
