@@ -737,8 +737,8 @@ def train_head(family: str, language: str, corpora: list[tuple[str, list[dict[st
             "oof_auc_family": _auc(y[m], combined[m]),
             "auc_rule": _auc(y[m], rule[m]),
             "oof_ece_family": _ece(y[m], combined[m], w[m]),
-            "oof_mean_family_human": round(float(combined[m & (y == 0)].mean()), 4),
-            "oof_mean_family_machine": round(float(combined[m & (y == 1)].mean()), 4),
+            "oof_mean_family_human": _mean_or_none(combined[m & (y == 0)]),
+            "oof_mean_family_machine": _mean_or_none(combined[m & (y == 1)]),  # None: a human-only corpus
         }
     nz = sorted(((n, float(c)) for n, c in zip(names, head.coef) if abs(c) > 1e-6), key=lambda t: -abs(t[1]))
     info = {
@@ -753,6 +753,10 @@ def train_head(family: str, language: str, corpora: list[tuple[str, list[dict[st
         "_oof": {"y": y, "family": combined},
     }
     return head, info
+
+
+def _mean_or_none(values: np.ndarray) -> float | None:
+    return round(float(values.mean()), 4) if len(values) else None
 
 
 def _ece(y: np.ndarray, p: np.ndarray, w: np.ndarray, bins: int = 10) -> float:

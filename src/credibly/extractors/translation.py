@@ -15,7 +15,7 @@ import itertools
 import math
 import operator
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from ..document import Document
 from ..errors import UnsupportedLanguageError
@@ -302,7 +302,7 @@ def extract(doc: Document) -> Extraction:
             lower = list(itertools.compress(doc.folded, map(operator.and_, keep, map((3).__le__, map(len, doc.folded)))))
             # one probe of the (large) frequency table per distinct word, not per token
             missing = set(lower).difference(freq)
-            oov = sum(map(Counter(lower).__getitem__, missing)) if missing else 0
+            oov = sum(map(missing.__contains__, lower)) if missing else 0
             oov_rate = oov / len(lower) if lower else 0.0
         limit = doc.ends[-1]
         for name, pat in load_patterns(FAMILY, doc.language).items():
