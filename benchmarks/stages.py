@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     from credibly.extractors import registered
     from credibly.heads import HEAD_FAMILIES, family_probability
     from credibly.model import default_model
-    from credibly.ngram import document_vector
+    from credibly.heads import default_heads
+    from credibly.ngram import document_char_vector, document_vector
 
     texts: list[str] = []
     with gzip.open(args.corpus, "rt", encoding="utf-8") as f:
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     # a text no stopword profile claims goes to it
     credibly.score("Ceci est un court texte en français, écrit pour charger le modèle de langue. " * 4)
     model = default_model()
+    heads = default_heads()
+    char_heads = heads is not None and any(
+        m.has_chars for per_lang in heads.ngrams.values() for m in per_lang.values()
+    )
     clock = time.process_time_ns
     spent: collections.Counter[str] = collections.Counter()
     words = 0
@@ -67,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = clock()
         document_vector(doc)  # the hashed n-gram vector (cached on the document for the heads)
         spent["n-gram vector"] += clock() - t0
+        if char_heads:
+            t0 = clock()
+            document_char_vector(doc)  # the translation heads' character n-grams (cached likewise)
+            spent["char n-gram vector"] += clock() - t0
         t0 = clock()
         for fam in HEAD_FAMILIES:
             family_probability(fam, doc.language, features, doc)
