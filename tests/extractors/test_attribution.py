@@ -198,3 +198,26 @@ def test_stance_phrases_and_adverbs_en():
     assert "attacks on" in verbs_of("His attacks on the budget grew sharper in May.", "en")
     assert "view" in verbs_of("In Ortiz's view, the tram is too slow.", "en")
     assert "hopes" in verbs_of("A second bridge, the ministry hopes, will ease the traffic.", "en")
+
+
+def test_speech_cues_only_in_first_person_text_de():
+    # a speech: the speaker's own words of saying and thinking are cues ...
+    speech = (
+        "Herr Präsident, meine Damen und Herren, ich glaube, wir müssen heute über die Frage reden, "
+        "wie wir die Schulen sanieren. Ich sage Ihnen: Wir wissen seit Jahren, dass das Geld fehlt. "
+        "Die Debatte darüber führen wir hier nicht zum ersten Mal, und ich finde, wir sollten handeln."
+    )
+    verbs = verbs_of(speech, "de")
+    assert {"glaube", "frage", "sage", "wissen", "debatte", "finde"} <= set(verbs)
+    # ... but not in third-person reporting
+    report = (
+        "Der Stadtrat berät am Montag über die Sanierung der Schulen. Die Frage der Finanzierung ist offen. "
+        "Die Verwaltung will bis Mai wissen, wie viel Geld fehlt."
+    )
+    verbs = verbs_of(report, "de")
+    assert "frage" not in verbs and "wissen" not in verbs
+
+
+def test_first_person_forms_and_participles_de():
+    verbs = verbs_of("Die Ministerin hat darauf hingewiesen, dass die Mittel knapp sind. Der Rat beschloss die Reform.", "de")
+    assert {"hingewiesen", "beschloss"} <= set(verbs)

@@ -12,6 +12,11 @@ quotes ``infinitive_cue`` (a cue right before a ``context_infinitive`` word: "pl
 "did not respond to") and ``unquoted_cue`` (a cue anywhere: "hopes", "glad"); inside a quote
 these are the speaker's words, not a cue of the quote. ``frame_phrase`` ("nach studie",
 "in poll") is found from its noun (``frame_noun``) back to its preposition.
+``speech_cue`` entries (German "glaube", "Frage", "Debatte") are cues only in spoken or
+first-person text: a document with at least ``_SPOKEN_PER_1K`` words of
+``first_person`` per 1,000 words outside quotes (a speech, an interview), where
+the speaker's own words of saying and thinking are speech events; in reporting they are
+mostly not ("die Frage der Finanzierung").
 Quote styles are language-independent patterns (``features/attribution/xx.patterns``), and
 so are the punctuation cues: ``speech_dash`` (xx: '"..." ― Ana Ruiz'), ``speech_colon`` and
 ``speech_tag`` and ``speech_head`` (per language, ``<lang>.patterns``: 'Kasich: "We ..."',
@@ -51,6 +56,8 @@ _SIGNATURE_CHARS = 120  # a quote's signature ("” ― Ana Ruiz") ends its line
 _SKIP_REACH = 2  # stance_skip words passed between a subject and its stance verb ("he has also said")
 _FRAME_REACH = 6  # tokens between a frame preposition and its noun ("nach einer neuen Studie")
 _HEAD_CLAIM_TOKENS = 5  # a headline's claim after "Name:" has at least this many tokens
+_SPOKEN_PER_1K = 14.0  # first-person words per 1,000 words (outside quotes) that make a text spoken
+_SPOKEN_MIN = 2  # ... and at least this many of them
 _CLAUSE_END = frozenset(",.:;!?\"“”„«»()–—-")  # a particle right before one of these closes the clause
 
 
@@ -139,6 +146,17 @@ def _quoted(doc: Document, i: int, quoted: list[tuple[int, int]]) -> bool:
     return k >= 0 and quoted[k][1] > at
 
 
+def _spoken(doc: Document, quoted: list[tuple[int, int]]) -> bool:
+    """Whether the text speaks in the first person outside its quotes (a speech, an
+    interview, a column): ``first_person`` words (found by the matcher) per 1,000 words."""
+    first = doc.hits_of(FAMILY, "first_person")
+    need = max(_SPOKEN_MIN, _SPOKEN_PER_1K * doc.n_words / 1000)
+    if len(first) < need:
+        return False
+    own = sum(1 for h in first if not _quoted(doc, h.first, quoted))
+    return own >= need
+
+
 def _gated_cues(
     doc: Document, stop: frozenset[str], pronouns: frozenset[str], quoted: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -191,6 +209,10 @@ def _gated_cues(
                 continue
             seen.add(h.first)
             out.append((h.first, h.last))
+    speech = doc.hits_of(FAMILY, "speech_cue")
+    if speech and _spoken(doc, quoted):
+        seen = {a for a, _ in out}
+        out.extend((h.first, h.last) for h in speech if h.first not in seen)
     for h in doc.hits_of(FAMILY, "comma_cue"):
         if "," not in _gap(doc, h.first) or h.last >= n or sent[h.last] != sent[h.first]:
             continue
