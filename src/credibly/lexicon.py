@@ -26,7 +26,7 @@ WORD_SET_ONLY = frozenset(
     {("language", "stopword"), ("language", "abbreviation"), ("language", "calendar"),
      ("language", "script"), ("language", "pronoun"), ("translation", "function_word"),
      ("attribution", "stance_subject"), ("attribution", "stance_skip"), ("attribution", "stance_complement"),
-     ("attribution", "split_verb"), ("attribution", "frame_phrase")}
+     ("attribution", "split_verb"), ("attribution", "frame_phrase"), ("ai_generated", "coordinator")}
 )
 #: sections of rule triggers and context words (``gate_*``, ``context_*``): read by the
 #: extractors' context rules, never matched as phrases

@@ -19,7 +19,7 @@ import math
 import re
 
 from ..document import Document, is_emoji_or_symbol
-from ._util import char_evidence, hit_evidence
+from ._util import char_evidence, hit_evidence, word_set
 from .base import Extraction, noisy_or, per_1k, register, saturate
 
 FAMILY = "ai_generated"
@@ -124,7 +124,11 @@ def extract(doc: Document) -> Extraction:
         "stock_phrases_per_1k": per_1k(len(stock), n) if lexical else nan,
         "sentence_length_cv": cv,
         "generic_phrases_per_1k": per_1k(len(doc.hits_of(FAMILY, "generic_phrase")), n) if lexical else nan,
-        "coordinators_per_1k": per_1k(len(doc.hits_of(FAMILY, "coordinator")), n) if lexical else nan,
+        # single words, counted in C over the casefolded tokens (a phrase-matcher hit for every
+        # "and" would cost more than the count)
+        "coordinators_per_1k": per_1k(sum(map(doc.folded.count, word_set(FAMILY, doc.language, "coordinator"))), n)
+        if lexical
+        else nan,
         "plain_sentence_share": plain,
     }
     strength = noisy_or(
