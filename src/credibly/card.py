@@ -97,8 +97,10 @@ def write_model_card(out: Path) -> Path:
         "Coefficient signs are constrained by the label policy (`SIGN_POLICY` in `credibly/train.py`):",
         "attribution may only raise trust; weasel words, boosters, unsourced predictions, anonymous",
         "sources, MT artifacts, AI markers and repetition may only lower it; style measures are free.",
-        "Left out of the model: document length (a corpus shortcut) and furniture/ad lines (the",
-        "policy says furniture alone is not disqualifying; share counters are a publisher shortcut).",
+        "Left out of the model: document length (a corpus shortcut), furniture/ad lines (the",
+        "policy says furniture alone is not disqualifying; share counters are a publisher shortcut)",
+        "and the `ai_generated` head's weak stylometric inputs (generic phrasing, \"and\" density,",
+        "sentences without a specific: no evidence a reader could act on).",
         "",
     ]
     if selection:
