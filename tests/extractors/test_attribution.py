@@ -221,3 +221,12 @@ def test_speech_cues_only_in_first_person_text_de():
 def test_first_person_forms_and_participles_de():
     verbs = verbs_of("Die Ministerin hat darauf hingewiesen, dass die Mittel knapp sind. Der Rat beschloss die Reform.", "de")
     assert {"hingewiesen", "beschloss"} <= set(verbs)
+
+
+def test_verb_or_noun_forms_need_a_subject_en():
+    # "wonder", "worry", "discuss" are cues after a subject, not as nouns or in an ad's "to discuss"
+    assert "wonder" in verbs_of("We wonder whether the new tram line will ever open.", "en")
+    assert "worry" in verbs_of("Local traders worry that the bridge will close for a year.", "en")
+    assert "wonder" not in verbs_of("Her first reaction was wonder and awe at the old harbour.", "en")
+    assert "worry" not in verbs_of("The delay caused worry and concern among the farmers.", "en")
+    assert "discuss" not in verbs_of("Join us on Friday to discuss how to fund the library.", "en")
