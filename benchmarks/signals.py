@@ -541,7 +541,6 @@ def eval_polnear(shared: Path, split: str) -> dict:
     docs = load_polnear(shared, split)
     c = Counter()
     by_kind = defaultdict(Counter)
-    X, y = [], []
     for _name, text, spans in docs:
         a = run(text, "en")
         if a is None:
