@@ -42,3 +42,16 @@ def test_german_artifacts_and_foreign_line():
 def test_german_inflection_is_not_a_name_variant():
     a = analyse("Die Rede von Merkel war lang. Merkels Rede wurde gelobt, und Merkel dankte.", "de")
     assert "name_variant" not in kinds(a)
+
+
+def test_run_together_is_a_lost_sentence_end_not_a_camelcase_name():
+    from credibly.pipeline import analyse
+
+    def joined(text):
+        return [e.text for e in analyse(text, "en", heads=False).evidence if e.kind == "run_together"]
+
+    assert joined("The harbour board sold the old ferryWhich brought in more money than the bridge.") == ["ferryWhich"]
+    # names, hashtags and brands are written in CamelCase; a space lost after a preposition is
+    # a scraping slip, not a lost sentence boundary
+    assert joined("Supporters shared the EagleRising posts and the HarbourNews feed all week.") == []
+    assert joined("The mayor spoke at length ofHarbour plans and thatBridge budget on Monday.") == []

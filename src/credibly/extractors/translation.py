@@ -237,14 +237,18 @@ def _run_together(doc: Document, freq: dict[str, float], function_words: frozens
         if len(low) < 6 or freq.get(low, 0.0) >= 1.5:
             continue
         for tok, idx in variants.items():
-            if _joined_right_word(tok, freq, function_words):
+            if _joined_right_word(tok, function_words):
                 out.extend(idx)
     out.sort()
     return out
 
 
-def _joined_right_word(tok: str, freq: dict[str, float], function_words: frozenset[str]) -> bool:
-    """True when ``tok`` is a word glued to a capitalised common word (``productWhich``)."""
+def _joined_right_word(tok: str, function_words: frozenset[str]) -> bool:
+    """True when ``tok`` is a word glued to the capitalised function word that started the next
+    sentence (``productWhich``, ``ChatGPTWhich``). Not when the glued word is a content word
+    (``EagleRising``, ``ABCPolitics``: names, hashtags and brands are written that way) or the
+    left part is itself a function word (``ofTrump``: a space lost after a preposition, not a
+    lost sentence end)."""
     if tok[1:].islower() or tok.isupper() or not 6 <= len(tok) <= 40 or not tok.isalpha():
         return False
     # find the last lower->Upper or UPPER->Upper+lower transition
@@ -259,8 +263,9 @@ def _joined_right_word(tok: str, freq: dict[str, float], function_words: frozens
     right = tok[cut:]
     if len(right) < 3:
         return False
-    r = right.casefold()
-    return r in function_words or freq.get(r, 0.0) >= 4.5
+    if tok[:cut].casefold() in function_words:
+        return False
+    return right.casefold() in function_words
 
 
 @register("translation_v1", FAMILY, FEATURES, language_dependent=False)
