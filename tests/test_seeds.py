@@ -17,12 +17,12 @@ SEEDS = sorted(k for k in EXPECT if not k.startswith("_"))
 # closing note): the targets in seeds/expectations.json stay as they are; strict xfail
 # turns into a failure as soon as a model meets them, so the marker must then go.
 KNOWN_SHORT = {
-    "001": "retrained model gives seed 001 trust 0.668 (target >= 0.7): its attribution evidence (37 % of "
+    "001": "retrained model gives seed 001 trust 0.681 (target >= 0.7): its attribution evidence (37 % of "
     "sentences attributed, cited publications) is real, but attribution weights learned from the news "
     "corpora stay small because fake items there are attributed too",
 }
 LOWEST_SHORT = (
-    "seed 003 (AI digest) scores 0.0038 and seed 002 (garbled MT) 0.0031: both are far below 0.2, but the "
+    "seed 003 (AI digest) scores 0.0036 and seed 002 (garbled MT) 0.0005: both are far below 0.2, but the "
     "MT artifacts outweigh the digest markers, so 003 is not the lowest"
 )
 
