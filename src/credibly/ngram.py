@@ -131,14 +131,18 @@ def ngram_vector(tokens: Sequence[str], bits: int = DEFAULT_BITS,
     if len(b) == 0:
         return b, np.zeros(0)
     b.sort()
-    first = np.empty(len(b), dtype=bool)  # first occurrence of each bucket in the sorted array
+    u, c = _distinct_counts(b)
+    v = 1.0 + np.log(c)
+    return u, v / math.sqrt(_dot(v, v))
+
+
+def _distinct_counts(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of the sorted, non-empty array ``b`` and how often each occurs."""
+    first = np.empty(len(b), dtype=bool)  # first occurrence of each value in the sorted array
     first[0] = True
     np.not_equal(b[1:], b[:-1], out=first[1:])
     idx = np.flatnonzero(first)
-    u = b[idx]
-    c = np.diff(np.append(idx, len(b)))
-    v = 1.0 + np.log(c)
-    return u, v / math.sqrt(_dot(v, v))
+    return b[idx], np.diff(idx, append=len(b))
 
 
 #: character n-grams (scheme ``char123_v1``): orders 1-3 of the raw text, 2**CHAR_BITS buckets
@@ -184,13 +188,9 @@ def char_vector(text: str) -> tuple[np.ndarray, np.ndarray]:
     if len(b) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     b.sort(kind="stable")
-    first = np.empty(len(b), dtype=bool)
-    first[0] = True
-    np.not_equal(b[1:], b[:-1], out=first[1:])
-    idx = np.flatnonzero(first)
-    counts = np.diff(idx, append=len(b))
+    u, counts = _distinct_counts(b)
     v = _LOG_COUNT[np.minimum(counts, len(_LOG_COUNT) - 1)]
-    return b[idx].astype(np.int64), v / math.sqrt(_dot(v, v))
+    return u.astype(np.int64), v / math.sqrt(_dot(v, v))
 
 
 def document_char_vector(doc: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -327,6 +327,10 @@ def extract(doc: Document) -> Extraction:
     quoted = [m.span() for m in quote_matches]
     cues += [(a, b) for a, b in _gated_cues(doc, stop, pronouns, quoted) if a not in covered]
     cues.sort()
+    def add_source(who: tuple[int, int]) -> None:
+        kind = "pronoun_source" if folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
+        evidence.append(token_evidence(doc, FAMILY, kind, *who))
+
     for first, last in cues:
         n_verbs += 1
         evidence.append(token_evidence(doc, FAMILY, "reporting_verb", first, last))
@@ -336,9 +340,8 @@ def extract(doc: Document) -> Extraction:
         who = name_near(first, last)
         if who is not None:
             named += 1
-            verb_sentences.add(doc.sentence_of[first])
-            kind = "pronoun_source" if doc.folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
-            evidence.append(token_evidence(doc, FAMILY, kind, *who))
+            verb_sentences.add(sentence_of[first])
+            add_source(who)
         else:
             lo, hi = max(0, first - _WINDOW), min(n_words, last + _WINDOW)
             if anon_at and not anon_at.isdisjoint(range(lo, hi)):
@@ -393,13 +396,13 @@ def extract(doc: Document) -> Extraction:
             if speaker:
                 # a speaker tag is a name: every word uncommon ("PENCE", not "UPDATE")
                 a, b = doc.token_at(spk_at), i
-                if name == "speech_head":
+                if name != "speech_head":
+                    if not all(proper(j) for j in range(a, b)):
+                        continue
+                else:
                     # a name, or a word the text uses as a surname ("Trump: ...", "Donald Trump")
                     if not all(proper(j) or folded[j] in surnames for j in range(a, b)):
                         continue
-                elif not all(proper(j) for j in range(a, b)):
-                    continue
-                if name == "speech_head":
                     # not a label ("Correction:", "BREAKING:"): no listed word, no shouted word
                     if any(folded[j] in not_heads or (len(folded[j]) > 3 and tokens[j].isupper()) for j in range(a, b)):
                         continue
@@ -417,8 +420,7 @@ def extract(doc: Document) -> Extraction:
             if who is not None:
                 named += 1
                 verb_sentences.add(sentence_of[who[0]])
-                kind = "pronoun_source" if folded[who[0]] in pronouns and who[1] - who[0] == 1 else "named_source"
-                evidence.append(token_evidence(doc, FAMILY, kind, *who))
+                add_source(who)
     verb_tokens.sort()
     for h in anon_src:
         evidence.append(hit_evidence(doc, FAMILY, "anonymous_source", h))
@@ -428,7 +430,7 @@ def extract(doc: Document) -> Extraction:
     for h in pubs:
         verb_sentences.add(doc.sentence_of[h.first])
     urls = 0
-    url_re = load_patterns(FAMILY, "xx").get("url")
+    url_re = patterns.get("url")
     if url_re is not None:
         for m in url_re.finditer(doc.text, 0, limit):
             urls += 1
